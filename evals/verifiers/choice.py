@@ -1,0 +1,282 @@
+"""Multiple-choice (GPQA-Diamond style) answers: read the chosen letter, verify it,
+and present the options in a reproducible shuffled order.
+
+Reading. Only the answer region after the last ``</think>`` is read: the
+reasoning weighs every option ("maybe A", even a draft ``\\boxed{B}``) before it
+decides. In the answer region, the first tier that holds a decision wins:
+1. the last ``\\boxed{}`` that reads as a choice. The prompt asks for a box, so
+   a box is the formal decision and outranks phrases, even later ones;
+2. the last anchored phrase: "The answer is C", "**Answer:** (C)", "答案是 C";
+3. the final non-empty line alone: "option C", "(C)", "C) 3.2 eV", "C". Weak
+   forms are read there only, because summaries discuss every option, and
+   not at all when that line ends a recap list of the options.
+A statement naming several letters ("B or C", ``\\boxed{B, C}``) is ambiguous,
+never resolved. A bare "A"/"I" that may be English ("A reasonable guess")
+counts only before punctuation or a connective; an unanchored capital never
+counts. Every pattern is linear (no repetition can match the same text two
+ways) and only the last few hundred anchors are examined, so even a hostile
+megabyte of answer region reads in a fraction of a second.
+
+Shuffling. GPQA lists the correct answer first, so options are shuffled in an
+order derived from SHA-256 of the question text (plus a salt), not from a
+random seed: a re-run or re-score of stored completions gives the same letters,
+where unseeded shuffles in other tools change letters between runs. GPQA is a
+gated dataset whose authors ask that it not appear in plain text online, so no
+question text is stored here and the tests use synthetic items only.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import deque
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Sequence
+
+from .answer_region import split_answer_region
+from .extract import find_boxes
+from .verdict import Verdict, failure
+
+LETTERS = "ABCDEFGHIJ"
+INSTRUCTION = (
+    "Please reason step by step, and put the letter of your final answer within \\boxed{}."
+)
+
+
+@dataclass(frozen=True)
+class ChoiceExtraction:
+    letter: str | None  # the decided letter, None when ambiguous
+    candidates: tuple[str, ...]  # all distinct letters found in the deciding statement
+    source: str  # boxed, answer_phrase, chinese, option_phrase, paren, letter_paren, bare
+    text: str  # the matched snippet as written
+
+
+# Markup inside a box never changes the choice: commands (\text, \textbf,
+# \quad), spacing, braces, dollars. "\boxed{\textbf{C}}" reads as " C ".
+_BOX_NOISE = re.compile(r"\\[a-zA-Z]+|\\[,;:! ]|[{}$~]")
+# Between an anchor and its letter: colons, bold marks, a hedge word, "option".
+_HEDGE = r"(?:(?:therefore|thus|clearly|definitely|likely|probably|either|both)\s+)?"
+_LEAD = re.compile(rf"[\s*_:：$]*{_HEDGE}(?:answer\s*[:：]\s*)?"
+                   r"(?:(?:options?|choices?|选项)\s*[为是為]?\s*)?[*_$]*\s*"
+                   r"(?:\\(?:textbf|text|mathrm|mathbf)\s*\{\s*)?", re.I)
+# Between two letters of one statement ("B or C", "A, C", "A和C").
+_SEP = re.compile(r"\s*(?:,\s*(?:or\s+|and\s+)?|/|&|、|和|或者|还是|或|与|or\b|and\b)"
+                  r"\s*(?:either\s+|both\s+)?(?:(?:options?|choices?)\s*)?", re.I)
+_PUNCT = r"[.,;:!?)\]}*$\\。，；：！？、）—–\-\u3000-\u9fff]"  # also CJK: no articles there
+
+
+def _ending(words: str) -> re.Pattern[str]:
+    return re.compile(rf"\s*(?:$|{_PUNCT}|(?:{words})\b)", re.M | re.I)
+
+
+# What must follow a bare letter that could be English ("A", "I", "a") ...
+_FIRST_END = _ending("or|and|because|since|as|which|is|with")
+# ... and any bare later letter of a statement ("... or C.", not "C, A photon").
+_NEXT_END = _ending(r"or|and|are|both|could|might|may|would|seem\w*|depending")
+# Strong anchors, read anywhere in the answer region (tier 2).
+_ANSWER = re.compile(r"\b(?:answer|(?:correct|best|right|final)\s+(?:option|choice))"
+                     r"\s*(?:\*\*\s*|__\s*)?(?:is\b|(?:would|should|must|will)\s+be\b|[:：=])",
+                     re.I)
+_CHINESE = re.compile(r"(?:答案|(?:正确|最终)选项)\s*(?:应该是|应为|應為|是|为|為|[:：])"
+                      r"|选(?:择)?(?![项項])")
+# Weak anchors, read on the final line only (tier 3).
+_OPTION = re.compile(r"(?<![A-Za-z])(?:options?|choices?)\b|选项", re.I)
+_DECOR = " \t*_$#>-"  # markdown around a lone answer line ("**C**", "- C")
+_CLOSE = re.compile(r"[}$]*")  # the closing marks of "$\text{B}$" belong to the snippet
+_MAX_SNIPPET = 200
+# Only the last few hundred boxes/anchors are examined and a statement is read
+# up to 12 letters: a real answer region has a handful, a hostile one millions.
+_MAX_HITS = 256
+_MAX_LETTERS = 12
+
+
+@lru_cache(maxsize=None)
+def _token(n: int) -> re.Pattern[str]:
+    """A letter among the first n: parenthesised, bracketed, or bare (any width)."""
+    up, lo = LETTERS[n - 1], LETTERS[n - 1].lower()
+    cls = f"A-{up}a-{lo}\uff21-{chr(0xFF20 + n)}\uff41-{chr(0xFF40 + n)}"  # and full-width
+    return re.compile(rf"[(（\[](?P<p>[{cls}])[)）\]]|(?P<b>[{cls}])(?![A-Za-z0-9'’_^])")
+
+
+@lru_cache(maxsize=None)
+def _weak(n: int) -> tuple[re.Pattern[str], ...]:
+    """Final-line forms: a leading "C) " / "C. ", a capital "(C)" anywhere, and
+    the label of a list item ("C) ...", "- (C) ...")."""
+    up = LETTERS[n - 1]
+    return (
+        re.compile(rf"[\s*_#>\-]*([A-{up}])[).:：]"),
+        re.compile(rf"(?<![A-Za-z0-9\\])[(（]([A-{up}])[)）]"),
+        re.compile(rf"[\s*_#>\-]*[(（]?[A-{up}][).:：）]"),
+    )
+
+
+def _last(pattern: re.Pattern[str], text: str) -> deque[re.Match[str]]:
+    """The last _MAX_HITS matches, without keeping a hostile text's millions."""
+    return deque(pattern.finditer(text), maxlen=_MAX_HITS)
+
+
+def _norm(letter: str) -> str:
+    return unicodedata.normalize("NFKC", letter).upper()
+
+
+def _bare_ok(text: str, m: re.Match[str], loose: bool) -> bool:
+    """A bare letter counts if it cannot be English: C, D ... or a well-ended A/I/a."""
+    if m.group("p"):
+        return True
+    letter = m.group("b")
+    if loose or (letter.isupper() and _norm(letter) not in "AI"):
+        return True
+    return _FIRST_END.match(text, m.end()) is not None
+
+
+def _read(text: str, pos: int, n: int, loose: bool = False) -> tuple[list[str], int] | None:
+    """The letters of the statement starting at pos, and where it ends."""
+    tok = _token(n)
+    m = tok.match(text, _LEAD.match(text, pos).end())  # type: ignore[union-attr]
+    if not m or not _bare_ok(text, m, loose):
+        return None
+    letters, end = [_norm(m.group("p") or m.group("b"))], m.end()
+    while len(letters) < _MAX_LETTERS and (sep := _SEP.match(text, end)):
+        nxt = tok.match(text, sep.end())
+        if not nxt:
+            break
+        if nxt.group("b") and not _NEXT_END.match(text, nxt.end()):
+            break  # "C, A photon ...": the second letter is prose
+        letters.append(_norm(nxt.group("p") or nxt.group("b")))
+        end = nxt.end()
+    return letters, end
+
+
+def _make(letters: list[str], source: str, text: str) -> ChoiceExtraction:
+    candidates = tuple(dict.fromkeys(letters))
+    letter = candidates[0] if len(candidates) == 1 else None
+    return ChoiceExtraction(letter, candidates, source, text.strip()[:_MAX_SNIPPET])
+
+
+def _from_boxes(region: str, n: int) -> ChoiceExtraction | None:
+    for content, start, end in reversed(find_boxes(region)[-_MAX_HITS:]):
+        flat = _BOX_NOISE.sub(" ", content).strip()
+        got = _read(flat, 0, n, loose=True)
+        if got is None:
+            continue  # \boxed{3.2 eV}: not a choice, look further back
+        letters, stop = got
+        rest = flat[stop:].lstrip()
+        # option text may follow ("(C) 42", "C) 3.2 eV", "C 3.2 eV"), but a
+        # letter that starts a word ("A photon") is prose, not a choice
+        if rest[:1].isalpha() and flat[stop - 1] not in ")）]":
+            continue
+        return _make(letters, "boxed", region[start:end])
+    return None
+
+
+def _from_phrases(region: str, n: int) -> ChoiceExtraction | None:
+    hits = [(m, "answer_phrase") for m in _last(_ANSWER, region)]
+    hits += [(m, "chinese") for m in _last(_CHINESE, region)]
+    hits.sort(key=lambda h: h[0].start())
+    for m, source in reversed(hits):
+        got = _read(region, m.end(), n)
+        if got is not None:
+            end = _CLOSE.match(region, got[1]).end()  # type: ignore[union-attr]
+            return _make(got[0], source, region[m.start() : end])
+    return None
+
+
+def _whole_line(line: str, n: int) -> list[tuple[int, int, list[str], str]]:
+    """The line is the statement alone ("C", "**C.**", "B or C") or starts "C) 3.2 eV"."""
+    start = len(line) - len(line.lstrip(_DECOR))
+    core = line[start:].rstrip(_DECOR + ".")
+    got = _read(core, 0, n, loose=True)
+    if got and got[1] == len(core):
+        return [(start, start + len(core), got[0], "bare")]
+    lead = _weak(n)[0].match(line)
+    return [(lead.start(1), len(line), [lead.group(1)], "letter_paren")] if lead else []
+
+
+def _from_final_line(region: str, n: int) -> ChoiceExtraction | None:
+    body = region.rstrip()
+    cut = body.rfind("\n")
+    line, above = body[cut + 1 :], body[: max(cut, 0)].rstrip()
+    item = _weak(n)[2]
+    if item.match(line) and item.match(above[above.rfind("\n") + 1 :]):
+        return None  # the last item of a recap of the options, not a decision
+    found = _whole_line(line, n)
+    found += [(m.start(), m.end(), [m.group(1)], "paren") for m in _last(_weak(n)[1], line)]
+    for m in _last(_OPTION, line):
+        got = _read(line, m.end(), n)
+        if got:
+            source = "chinese" if m.group(0) == "选项" else "option_phrase"
+            found.append((m.start(), got[1], got[0], source))
+    if not found:
+        return None
+    found.sort()  # every letter on the line is a candidate; the last form names the source
+    letters = [x for f in found for x in f[2]]
+    return _make(letters, found[-1][3], line[found[0][0] : max(f[1] for f in found)])
+
+
+def extract_choice(answer_region: str, n_options: int = 4) -> ChoiceExtraction | None:
+    """The deciding statement of an answer region, or None when it has none."""
+    _check_count(n_options)
+    tiers = (_from_boxes, _from_phrases, _from_final_line)
+    return next((got for tier in tiers if (got := tier(answer_region, n_options))), None)
+
+
+def verify_choice(completion: str, gold: str, *, n_options: int = 4,
+                  finish_reason: str | None = None, think_prefilled: bool = False) -> Verdict:
+    """Score a completion against the gold letter; reads only the answer region."""
+    _check_count(n_options)
+    gold_letter = gold.strip().upper()
+    if len(gold_letter) != 1 or gold_letter not in LETTERS[:n_options]:
+        raise ValueError(f"gold {gold!r} is not one of {LETTERS[:n_options]} ({n_options} options)")
+    region = split_answer_region(
+        completion, finish_reason=finish_reason, think_prefilled=think_prefilled
+    )
+    if region.truncated:
+        return failure("truncated")
+    found = extract_choice(region.answer, n_options)
+    if found is None:
+        return failure("no_answer")
+    details = {"candidates": list(found.candidates)}
+    method = f"choice_{found.source}"
+    if found.letter is None:
+        return failure("ambiguous", extracted=found.text, method=method, details=details)
+    ok = found.letter == gold_letter
+    reason = "correct" if ok else "wrong_answer"
+    return Verdict(ok, reason, found.text, found.letter, method, details=details)
+
+
+@dataclass(frozen=True)
+class ShuffledChoices:
+    options: tuple[str, ...]  # options in presented order
+    permutation: tuple[int, ...]  # permutation[i] = original index of the option shown at i
+    gold_letter: str  # letter of the correct option after shuffling
+    seed: str  # hex digest the order was derived from
+
+
+def _check_count(n: int) -> None:
+    if not 2 <= n <= len(LETTERS):
+        raise ValueError(f"a multiple-choice item needs 2 to {len(LETTERS)} options, got {n}")
+
+
+def shuffle_options(question: str, options: Sequence[str], correct_index: int, *,
+                    salt: str = "") -> ShuffledChoices:
+    """Shuffle options in an order fixed by sha256(salt + question)."""
+    _check_count(len(options))
+    if not 0 <= correct_index < len(options):
+        raise ValueError(f"correct_index {correct_index} is out of range 0..{len(options) - 1}")
+    seed = hashlib.sha256((salt + question).encode("utf-8")).hexdigest()
+    # Decode the digest as a Lehmer code: independent of the `random` module's
+    # algorithm, so the order cannot change with the Python version.
+    code, pool, perm = int(seed, 16), list(range(len(options))), []
+    for size in range(len(options), 0, -1):
+        code, pick = divmod(code, size)
+        perm.append(pool.pop(pick))
+    shown = tuple(options[i] for i in perm)
+    return ShuffledChoices(shown, tuple(perm), LETTERS[perm.index(correct_index)], seed)
+
+
+def format_choice_prompt(question: str, options: Sequence[str]) -> str:
+    """The question, a blank line, "A) ..." lines, a blank line, the instruction."""
+    _check_count(len(options))
+    lines = "\n".join(f"{LETTERS[i]}) {option}" for i, option in enumerate(options))
+    return f"{question}\n\n{lines}\n\n{INSTRUCTION}"

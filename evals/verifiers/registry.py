@@ -1,0 +1,25 @@
+"""The verifier kinds, in one literal dict: kind -> "module:function".
+
+Each function takes (completion, reference, **options) and returns a Verdict.
+Names are resolved lazily, so importing the registry imports no verifier.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import import_module
+from typing import Any
+
+VERIFIERS: dict[str, str] = {
+    "math": "evals.verifiers.math_verifier:verify_math",
+    "aime": "evals.verifiers.math_verifier:verify_aime",
+    "choice": "evals.verifiers.choice:verify_choice",
+}
+
+
+def resolve(kind: str) -> Callable[..., Any]:
+    """The verifier function for ``kind`` (or a "module:function" dotted path)."""
+    target = VERIFIERS.get(kind, kind)
+    module, sep, name = target.partition(":")
+    if not sep:
+        raise ValueError(f"unknown verifier kind {kind!r}; use one of {sorted(VERIFIERS)} or 'module:function'")
+    return getattr(import_module(module), name)

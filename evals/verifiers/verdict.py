@@ -1,0 +1,64 @@
+"""The verdict every verifier returns, and the closed vocabulary of reasons.
+
+A verdict explains itself: what was extracted, its normalised form, why it was
+judged so, which comparison decided, and which verifier version decided it.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+# Bump whenever a change can move a score: the store keeps verdicts per version,
+# so a re-score adds verdicts instead of overwriting them.
+VERIFIER_VERSION = "0.1.0"
+
+Reason = Literal[
+    "correct",
+    "wrong_answer",
+    "no_answer",  # the answer region holds no anchored answer
+    "truncated",  # thinking never closed, or generation hit the token limit
+    "unparseable",  # an answer was found but could not be read or compared
+    "ambiguous",  # several different decisions ("B or C")
+    "timeout",  # the hard wall-clock limit killed the check
+    "verifier_error",  # a bug or resource failure inside the verifier itself
+    # code judge (issue 4) uses these too
+    "no_code",
+    "compile_error",
+    "runtime_error",
+    "time_limit",
+    "memory_limit",
+    "output_limit",
+    "judge_error",
+    "wrong_format",
+]
+REASONS: tuple[str, ...] = Reason.__args__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    correct: bool
+    reason: str
+    extracted: str | None = None  # the answer text as found in the completion
+    normalized: str | None = None  # its canonical form, as compared
+    method: str | None = None  # which comparison decided (e.g. "exact_number")
+    score: float | None = None  # defaults to 1.0 / 0.0 from `correct`
+    version: str = VERIFIER_VERSION
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.reason not in REASONS:
+            raise ValueError(f"unknown verdict reason {self.reason!r}; use one of {REASONS}")
+        if self.score is None:
+            object.__setattr__(self, "score", 1.0 if self.correct else 0.0)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Verdict":
+        return cls(**data)
+
+
+def failure(reason: str, **fields: Any) -> Verdict:
+    """A wrong verdict with the given reason (and optional extracted/details)."""
+    return Verdict(correct=False, reason=reason, **fields)

@@ -1,0 +1,90 @@
+"""Benchmark: verifications per second on MATH-500-style completions, against math-verify.
+
+    python scripts/bench_verify.py [--per-size 200] [--sizes 2000,16000,64000] [--workers 2]
+
+Completions are built from the real MATH-500 reference solutions: an R1-style
+``<think>`` block padded with the solution's own prose to the target length, then
+a short summary ending in a boxed answer: the gold as written for half of them,
+another problem's answer (usually wrong) for the other half. Each size is verified three ways in
+the same run:
+  ours      evals.verifiers.VerifierPool (worker processes, hard limit per call)
+  mv-1proc  math-verify's parse + verify called directly, in this process
+  mv-Nproc  the same calls in a multiprocessing.Pool with as many processes as ours
+Prints throughput, the mean cost of one call in ms (ours: wall time x workers, so
+CPU-comparable with the single-process figure; linear cost means it grows no
+faster than the completion length), and how often the verdicts agree.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from evals.data import data_path  # noqa: E402
+from evals.verifiers import VerifierPool  # noqa: E402
+
+
+def make_completion(row: dict, chars: int, boxed: str) -> str:
+    solution = row["solution"]
+    body = solution.replace("\\boxed", "")  # no answer inside the padding
+    head = "<think>\nOkay, let me work through this carefully.\n"
+    pad = []
+    while sum(map(len, pad)) + len(head) < chars - 400:
+        pad.append(body + "\nWait, let me double-check that step.\n")
+    thinking = (head + "".join(pad))[: max(0, chars - 400)]
+    return thinking + "\n</think>\n\n" + solution[-300:].split("\\boxed")[0] + f"**Final Answer**\n\\[\\boxed{{{boxed}}}\\]"
+
+
+def mv_check(pair: tuple[str, str]) -> bool:
+    from math_verify import parse, verify
+
+    completion, gold = pair
+    return bool(verify(parse(f"${gold}$"), parse(completion)))
+
+
+def timed(fn, *args):
+    started = time.perf_counter()
+    out = fn(*args)
+    return out, time.perf_counter() - started
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--per-size", type=int, default=200, help="completions per size")
+    ap.add_argument("--sizes", default="2000,16000,64000", help="completion lengths in characters")
+    ap.add_argument("--workers", type=int, default=2)
+    args = ap.parse_args()
+
+    rows = [json.loads(line) for line in data_path("math500.jsonl").open()]
+    print(f"{'size':>7} {'n':>5} | {'ours/s':>8} {'mv-1proc/s':>10} {'mv-Nproc/s':>10} | "
+          f"{'ours ms':>8} {'mv ms':>7} | agree  timeouts")
+    with VerifierPool(workers=args.workers) as pool, mp.get_context("fork").Pool(args.workers) as mv_pool:
+        pool.verify_batch([("math", "\\boxed{1}", "1")] * args.workers)  # workers warm
+        mv_pool.map(mv_check, [("$1$", "1")] * args.workers)
+        for k, chars in enumerate(map(int, args.sizes.split(","))):
+            # other problems for each size, so no size profits from another's parse caches
+            sample = [rows[(k * args.per_size + i) % len(rows)] for i in range(args.per_size)]
+            # half answer with the gold as written, half with another problem's answer (wrong),
+            # which forces the full parse and comparison on both sides
+            wrong = [rows[(k * args.per_size + i + 250) % len(rows)]["answer"] for i in range(args.per_size)]
+            pairs = [(make_completion(r, chars, r["answer"] if i % 2 == 0 else wrong[i]), r["answer"])
+                     for i, r in enumerate(sample)]
+            ours, t_ours = timed(pool.verify_batch, [("math", c, g) for c, g in pairs])
+            mv1, t_mv1 = timed(lambda ps: [mv_check(p) for p in ps], pairs)
+            _, t_mvn = timed(mv_pool.map, mv_check, pairs)
+            n = len(pairs)
+            agree = sum(o.correct == m for o, m in zip(ours, mv1)) / n
+            timeouts = sum(o.reason == "timeout" for o in ours)
+            print(f"{chars:>7} {n:>5} | {n / t_ours:>8.0f} {n / t_mv1:>10.0f} {n / t_mvn:>10.0f} | "
+                  f"{t_ours / n * 1e3 * args.workers:>8.2f} {t_mv1 / n * 1e3:>7.2f} | {agree:5.1%} {timeouts:>6}")
+            correct = sum(o.correct for o in ours)
+            print(f"{'':>7} ours correct {correct}/{n}, math-verify correct {sum(mv1)}/{n}")
+
+
+if __name__ == "__main__":
+    main()

@@ -10,7 +10,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from collections import Counter
 
 import pytest
@@ -259,10 +258,12 @@ def test_extraction_fields():
     ],
     ids=lambda r: repr(r[:12]),
 )
-def test_megabyte_region_is_fast(region):
-    start = time.perf_counter()
-    extract_choice(region)
-    assert time.perf_counter() - start < 1.0
+@pytest.mark.timeout(60)
+def test_megabyte_region_does_not_hang(region):
+    # A quadratic scan of 1 MB is ~10^12 steps and would hit the timeout; a linear one takes well under a second.
+    # Speed itself is measured by scripts/bench_verify.py, not asserted here.
+    got = extract_choice(region)
+    assert got is None or got.letter in "ABCD"
 
 
 # ---- shuffling -------------------------------------------------------------

@@ -3,4 +3,6 @@ import sys
 
 from .cli import main
 
-sys.exit(main())
+# The guard matters: vLLM starts worker processes by spawning, which re-imports this module.
+if __name__ == "__main__":
+    sys.exit(main())

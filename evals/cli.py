@@ -1,20 +1,105 @@
 """Command line: argument parsing only; the work happens in the library.
 
+    python -m evals run --model deepseek-r1-distill-qwen-7b
+    python -m evals run --model smollm2-135m-instruct --benchmark math500 --limit 10 --max-tokens 256
+    python -m evals show [--db runs/store]
+    python -m evals rescore [--db runs/store]
+    python -m evals models | benchmarks
     python -m evals verify --kind math completions.jsonl --output verdicts.jsonl
-    python -m evals verify --kind math evals/data/math500.jsonl --completion-field solution
 
 Heavy imports happen after parsing, so ``--help`` is instant.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
+
+DEFAULT_DB = "runs/store"
+
+
+def _shard(text: str) -> tuple[int, int]:
+    try:
+        index, count = (int(x) for x in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--shard takes i/N (e.g. 0/4), got {text!r}") from None
+    if not 0 <= index < count:
+        raise argparse.ArgumentTypeError(f"--shard {text}: need 0 <= i < N")
+    return index, count
+
+
+def _pair(text: str) -> tuple[str, object]:
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    try:
+        return key, json.loads(value)  # numbers, booleans, lists; anything else stays a string
+    except json.JSONDecodeError:
+        return key, value
+
+
+def _add_run(sub: argparse._SubParsersAction) -> None:
+    run = sub.add_parser(
+        "run", help="evaluate a model (R1 protocol by default), resuming whatever is already stored",
+        description="Generate the samples that are missing from the store, verify them, and report pass@1 "
+                    "(mean over k samples, 95%% bootstrap CI), cons@k and pass@k. Defaults follow the DeepSeek-R1 "
+                    "protocol: temperature 0.6, top-p 0.95, 32,768 new tokens, k = 64 (AIME), 4 (MATH-500), "
+                    "8 (GPQA). Re-running a killed command finishes it; nothing stored is generated twice.",
+    )
+    run.add_argument("--model", default="smollm2-135m-instruct",
+                     help="registry name (see `python -m evals models`), Hub id, or local path")
+    run.add_argument("--revision", help="Hub revision of the model (default: main)")
+    run.add_argument("--benchmark", help="comma-separated, e.g. aime24,math500 (default: the model's)")
+    run.add_argument("--samples", "-k", type=int, help="samples per problem (default: per benchmark)")
+    run.add_argument("--limit", type=int, help="only the first N problems of each benchmark")
+    run.add_argument("--backend", choices=["vllm", "openai", "hf", "replay"],
+                     help="default: openai with --base-url, replay with --replay, hf for small models on CPU, else vllm")
+    run.add_argument("--base-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1")
+    run.add_argument("--served-model", help="model name the server answers to (default: the Hub id)")
+    run.add_argument("--max-tokens", type=int, help="max new tokens (default: 32768, or the model's)")
+    run.add_argument("--temperature", type=float, default=0.6)
+    run.add_argument("--top-p", type=float, default=0.95)
+    run.add_argument("--seed", type=int, default=0, help="base seed; each sample's seed derives from it")
+    run.add_argument("--db", default=DEFAULT_DB, help=f"store directory (default: {DEFAULT_DB})")
+    run.add_argument("--shard", type=_shard, default=(0, 1), help="i/N: evaluate every N-th problem from i")
+    run.add_argument("--batch-size", type=int, default=8, help="hf backend batch size")
+    run.add_argument("--concurrency", type=int, default=32, help="openai backend requests in flight")
+    run.add_argument("--dtype", default="auto", help="auto, float32, bfloat16, float16 (hf, vllm)")
+    run.add_argument("--engine-arg", type=_pair, action="append", default=[], metavar="KEY=VALUE",
+                     help="passed to vllm.LLM, e.g. tensor_parallel_size=2 (repeatable)")
+    run.add_argument("--replay", action="append", default=[], metavar="FILE",
+                     help="completions to score instead of generating (JSONL, JSON, CSV, parquet; repeatable)")
+    run.add_argument("--data", type=_pair, action="append", default=[], metavar="BENCHMARK=PATH",
+                     help="local data file for a benchmark, e.g. gpqa_diamond=gpqa_diamond.csv")
+    run.add_argument("--verify-workers", type=int, help="verifier processes (default: all cores)")
+    run.add_argument("--verify-timeout", type=float, default=5.0, help="hard limit per verification (s)")
 
 
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m evals", description="Evaluate reasoning models faithfully.")
     sub = parser.add_subparsers(dest="command", required=True)
+    _add_run(sub)
+    show = sub.add_parser("show", help="metrics of every run in the store, recomputed from its samples",
+                          description="Recompute and print the summary table of every run in the store.")
+    show.add_argument("--db", default=DEFAULT_DB)
+    show.add_argument("--model", help="only this model")
+    show.add_argument("--json", action="store_true", help="print the full metrics as JSON")
+    show.add_argument("--data", type=_pair, action="append", default=[], metavar="BENCHMARK=PATH")
+    rescore = sub.add_parser("rescore", help="re-verify stored samples with the current verifiers; list flips",
+                             description="Re-verify every stored sample; append verdicts that changed or are of a new "
+                                         "verifier version; print each flip as a JSON line on stdout.")
+    rescore.add_argument("--db", default=DEFAULT_DB)
+    rescore.add_argument("--model", help="only this model")
+    rescore.add_argument("--benchmark", help="comma-separated (default: all in the store)")
+    rescore.add_argument("--data", type=_pair, action="append", default=[], metavar="BENCHMARK=PATH")
+    sub.add_parser("models", help="list the model registry", description="List registry models and their defaults.")
+    sub.add_parser("benchmarks", help="list the benchmarks", description="List benchmarks, sources and defaults.")
+    _add_verify(sub)
+    return parser
+
+
+def _add_verify(sub: argparse._SubParsersAction) -> None:
     verify = sub.add_parser(
         "verify",
         help="verify completions in a JSONL file against reference answers",
@@ -37,11 +122,71 @@ def _build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="the chat template opened <think> in the prompt (R1 distills): no </think> means truncated",
     )
-    return parser
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .runner import RunConfig, Runner
+
+    config = RunConfig(
+        model=args.model, benchmarks=args.benchmark.split(",") if args.benchmark else None, samples=args.samples,
+        limit=args.limit, backend=args.backend, base_url=args.base_url, served_model=args.served_model,
+        revision=args.revision, temperature=args.temperature, top_p=args.top_p, max_tokens=args.max_tokens,
+        seed=args.seed, db=args.db, shard=args.shard, batch_size=args.batch_size, concurrency=args.concurrency,
+        dtype=args.dtype, engine_args=dict(args.engine_arg), replay=args.replay,
+        data={k: str(v) for k, v in args.data}, verify_workers=args.verify_workers, verify_timeout=args.verify_timeout,
+    )
+    try:
+        Runner(config).run()
+    except (ValueError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"\nstore: {config.db}  (results JSON in {config.db}/results/; `python -m evals show --db {config.db}`)")
+    return 0
+
+
+def _show_or_rescore(args: argparse.Namespace) -> int:
+    from . import report, rescore
+    from .store import Store
+    from .verifiers import VerifierPool
+
+    data = {k: str(v) for k, v in args.data}
+    with VerifierPool() as pool:
+        store = Store(args.db)
+        if args.command == "rescore":
+            benches = args.benchmark.split(",") if args.benchmark else None
+            flips = rescore.rescore(store, pool, model=args.model, benchmarks=benches, data=data)
+            if flips:
+                print(rescore.format_flips(flips))
+            print(f"{len(flips)} verdicts flipped", file=sys.stderr)
+            return 0
+        results = rescore.show(store, pool, data, args.model)
+    print(json.dumps(results, indent=2) if args.json else report.summary_table(results))
+    return 0
+
+
+def _list(command: str) -> int:
+    if command == "models":
+        from .models import MODELS
+
+        for spec in MODELS.values():
+            think = "opens <think>" if spec.think_prefilled else "no <think> prefill"
+            print(f"{spec.name:32} {spec.hub_id:46} {spec.params_b:>7g}B  {think:18} {','.join(spec.benchmarks)}")
+    else:
+        from .benchmarks import BENCHMARKS
+
+        for b in BENCHMARKS.values():
+            print(f"{b.name:14} verifier={b.verifier:7} k={b.default_samples:<3} {b.source}")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
+    if args.command == "run":
+        return _run(args)
+    if args.command in ("show", "rescore"):
+        return _show_or_rescore(args)
+    if args.command in ("models", "benchmarks"):
+        return _list(args.command)
     if args.command == "verify":
         from .verify_file import verify_file
 

@@ -1,0 +1,148 @@
+"""Score completions that already exist: our own files or other tools' sample files.
+
+Reads JSONL, JSON, CSV or parquet. Each record names its problem by id or by text and carries one
+completion (or several, in lm-eval's `resps` and SkyThought's `responses`). Formats understood:
+- flat records: id (`problem_id`/`unique_id`/`id`) or text (`problem`/`question`/`prompt`), completion
+  (`completion`/`response`/`output`/`model_completion`/`content`/`text`), optional `sample_index`,
+  `reasoning`, `finish_reason`, `completion_tokens`;
+- lm-eval `samples_*.jsonl`: `doc` (the problem) and `resps` (a list of lists of strings);
+- SkyThought result JSON: an object keyed by problem, each with `responses: {temperature: [{content}]}`.
+Records match problems by id first, then by whitespace-normalised problem text with the usual
+instruction sentences removed. Nothing is generated: an unmatched request yields nothing.
+"""
+from __future__ import annotations
+
+import ast
+import json
+import re
+import sys
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from .base import Completion, Request, Sampling
+
+ID_FIELDS = ("problem_id", "unique_id", "id")
+TEXT_FIELDS = ("problem", "question", "problem_text", "prompt")
+COMPLETION_FIELDS = ("completion", "response", "output", "model_completion", "content", "text", "generation")
+_INSTRUCTIONS = re.compile(
+    r"Please reason step by step, and put your final answer within \\boxed\{\}\.|"
+    r"Return your final response within \\boxed\{\}\.|Please put your final answer within \\boxed\{\}\."
+)
+
+
+def normalize_problem(text: str) -> str:
+    return " ".join(_INSTRUCTIONS.sub(" ", str(text)).split())
+
+
+def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    suffix = path.suffix.lower()
+    if suffix in (".parquet", ".csv"):
+        import duckdb
+
+        reader = "read_parquet" if suffix == ".parquet" else "read_csv_auto"
+        cursor = duckdb.execute(f"SELECT * FROM {reader}(?)", [str(path)])
+        names = [d[0] for d in cursor.description]
+        for number, row in enumerate(cursor.fetchall(), 1):
+            yield number, dict(zip(names, row))
+    elif suffix == ".json":
+        data = json.loads(path.read_text(encoding="utf-8"))
+        items = data.values() if isinstance(data, dict) else data
+        for number, row in enumerate(items, 1):
+            yield number, row
+    else:  # JSONL
+        with path.open(encoding="utf-8") as handle:
+            for number, line in enumerate(handle, 1):
+                if line.strip():
+                    try:
+                        yield number, json.loads(line)
+                    except json.JSONDecodeError as exc:
+                        raise ValueError(f"{path}:{number}: not valid JSON ({exc.msg}); fix or drop the line") from exc
+
+
+def _first(row: dict[str, Any], fields: Sequence[str]) -> Any:
+    return next((row[f] for f in fields if row.get(f) not in (None, "")), None)
+
+
+def _completions(row: dict[str, Any]) -> list[dict[str, Any]]:
+    """The completions one record carries, each as {text, reasoning, finish_reason, completion_tokens}."""
+    if "resps" in row:  # lm-eval: resps[i] is the list of generations for request i
+        return [{"text": t} for resp in row["resps"] for t in (resp if isinstance(resp, list) else [resp])]
+    if isinstance(row.get("responses"), dict):  # SkyThought: {temperature: [{content, ...}]}
+        usages = row.get("token_usages") or {}
+        if isinstance(usages, str):
+            usages = ast.literal_eval(usages)  # stored as a Python repr; literal_eval runs no code
+        out = []
+        for temp, responses in row["responses"].items():
+            counts = usages.get(temp, []) if isinstance(usages, dict) else []
+            for i, r in enumerate(responses):
+                tokens = counts[i].get("completion_tokens") if i < len(counts) else None
+                out.append({"text": r.get("content", ""), "completion_tokens": tokens})
+        return out
+    text = _first(row, COMPLETION_FIELDS)
+    if text is None:
+        return []
+    return [{"text": str(text), "reasoning": row.get("reasoning"), "finish_reason": row.get("finish_reason"),
+             "completion_tokens": row.get("completion_tokens"), "sample_index": row.get("sample_index")}]
+
+
+class ReplayBackend:
+    name = "replay"
+
+    def __init__(self, model: str, *, replay_files: Sequence[str] = (), **_: Any) -> None:
+        if not replay_files:
+            raise ValueError("the replay backend needs --replay FILE (JSONL, JSON, CSV or parquet of completions)")
+        self.files = [Path(f) for f in replay_files]
+        self.by_id: dict[str, list[dict]] = defaultdict(list)
+        self.by_text: dict[str, list[dict]] = defaultdict(list)
+        for path in self.files:
+            if not path.exists():
+                raise FileNotFoundError(f"replay file {path} does not exist")
+            for number, row in _rows(path):
+                self._index(path, number, row)
+
+    def _index(self, path: Path, number: int, row: Any) -> None:
+        if not isinstance(row, dict):
+            raise ValueError(f"{path}: record {number} is not an object")
+        doc = row.get("doc") if isinstance(row.get("doc"), dict) else row
+        completions = _completions(row)
+        if not completions:
+            raise ValueError(f"{path}: record {number} has no completion (expected one of {COMPLETION_FIELDS})")
+        pid, text = _first(doc, ID_FIELDS), _first(doc, TEXT_FIELDS)
+        if pid is None and text is None:
+            raise ValueError(f"{path}: record {number} names no problem (expected one of {ID_FIELDS + TEXT_FIELDS})")
+        for c in completions:
+            if pid is not None:
+                self.by_id[str(pid)].append(c)
+            if text is not None:
+                self.by_text[normalize_problem(text)].append(c)
+
+    def describe(self) -> dict[str, Any]:
+        return {"engine": "replay", "files": [str(f) for f in self.files]}
+
+    def _find(self, request: Request) -> dict | None:
+        for pool in (self.by_id.get(request.problem_id), self.by_text.get(normalize_problem(request.problem_text))):
+            if not pool:
+                continue
+            indexed = [c for c in pool if c.get("sample_index") is not None]
+            if indexed:
+                return next((c for c in indexed if int(c["sample_index"]) == request.sample_index), None)
+            return pool[request.sample_index] if request.sample_index < len(pool) else None
+        return None
+
+    def generate(self, requests: Sequence[Request], sampling: Sampling) -> Iterator[Completion]:
+        missing = 0
+        for request in requests:
+            found = self._find(request)
+            if found is None:
+                missing += 1
+                continue
+            yield Completion(request, found["text"], found.get("reasoning"), found.get("finish_reason"), None,
+                             found.get("completion_tokens"), None)
+        if missing:
+            print(f"[replay] {missing} of {len(requests)} requested samples are not in the replay files",
+                  file=sys.stderr)
+
+    def close(self) -> None:
+        pass

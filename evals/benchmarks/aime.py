@@ -1,0 +1,44 @@
+"""AIME 2024 and AIME 2025 (30 problems each, integer answers 0-999).
+
+Data: the pinned copies in evals/data (aime24.jsonl, aime25.jsonl; sha256 in manifest.json,
+provenance in evals/data/README.md). R1 reports pass@1 over k = 64 samples and cons@64.
+The files' prompts already end with the R1 instruction; we strip it and add it back in one place.
+"""
+from __future__ import annotations
+
+from evals.data import data_path
+
+from .base import R1_INSTRUCTION, Benchmark, Problem, read_jsonl, user_prompt
+
+
+def _loader(filename: str, prefix: str):
+    def load(data_files: dict[str, str]) -> list[Problem]:
+        path = data_files.get(prefix) or str(data_path(filename))
+        problems = []
+        for i, row in enumerate(read_jsonl(path)):
+            if "prompt" not in row or "answer" not in row:
+                raise ValueError(f"{path}: record {i + 1} lacks 'prompt' or 'answer'")
+            text = row["prompt"].strip().removesuffix(R1_INSTRUCTION).strip()
+            problems.append(Problem(f"{prefix}-{i:02d}", text, user_prompt(text), int(row["answer"])))
+        return problems
+
+    return load
+
+
+AIME24 = Benchmark(
+    name="aime24",
+    verifier="aime",
+    default_samples=64,
+    load=_loader("aime24.jsonl", "aime24"),
+    source="evals/data/aime24.jsonl (AIME 2024 I+II), sha256 5a7a8178…",
+    answer_equivalence="integer",
+)
+
+AIME25 = Benchmark(
+    name="aime25",
+    verifier="aime",
+    default_samples=64,
+    load=_loader("aime25.jsonl", "aime25"),
+    source="evals/data/aime25.jsonl (AIME 2025 I+II), sha256 9da60057…",
+    answer_equivalence="integer",
+)

@@ -1,0 +1,65 @@
+"""What a benchmark is: problems, how each becomes a prompt, and which verifier scores it."""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+# The R1 protocol's zero-shot instruction (DeepSeek-R1 paper, evaluation setup).
+R1_INSTRUCTION = "Please reason step by step, and put your final answer within \\boxed{}."
+# Bump when the way problems become prompts changes: it changes every prompt hash.
+PROMPT_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class Problem:
+    id: str
+    text: str  # the bare problem, as a human would read it (also used to match replayed samples)
+    messages: tuple[dict[str, str], ...]  # the chat sent to the model
+    reference: Any  # what the verifier compares against (answer string, int, gold letter, tests)
+    metadata: dict[str, Any] = field(default_factory=dict)  # subject, level, difficulty ...
+    verify_opts: dict[str, Any] = field(default_factory=dict)  # extra verifier options (n_options ...)
+
+    @property
+    def prompt_hash(self) -> str:
+        """Identifies the prompt in the store: same messages, same hash, whatever the benchmark."""
+        payload = json.dumps([PROMPT_VERSION, list(self.messages)], sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:24]
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    name: str
+    verifier: str  # a kind from evals.verifiers.registry
+    default_samples: int  # k of the R1 protocol
+    load: Callable[[dict[str, str]], list[Problem]]  # data_files (name -> path) in, problems out
+    source: str  # where the data comes from, with its pin
+    breakdowns: tuple[str, ...] = ()  # metadata fields worth a per-group table
+    answer_equivalence: str = "math"  # how cons@k groups answers: math, integer, letter
+
+    def data_version(self, problems: list[Problem]) -> str:
+        """A digest of what was evaluated: problem ids, prompts and references."""
+        digest = hashlib.sha256()
+        for p in problems:
+            digest.update(json.dumps([p.id, p.prompt_hash, str(p.reference)]).encode())
+        return digest.hexdigest()[:16]
+
+
+def user_prompt(text: str) -> tuple[dict[str, str], ...]:
+    """Zero-shot, no system prompt (R1's recommendation), the instruction on its own line."""
+    return ({"role": "user", "content": f"{text}\n{R1_INSTRUCTION}"},)
+
+
+def read_jsonl(path: str) -> list[dict[str, Any]]:
+    rows = []
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path}:{number}: not valid JSON ({exc.msg}); fix or remove that line") from exc
+    return rows

@@ -1,0 +1,73 @@
+"""GPQA Diamond: 198 graduate-level multiple-choice questions (Rein et al., 2023, arXiv:2311.12022).
+
+Data: the gated Hub dataset Idavidrein/gpqa (config gpqa_diamond, split train), or a local file the
+user names with `--data gpqa_diamond=PATH` (the official gpqa_diamond.csv, or JSONL/parquet with
+the same columns). Its authors ask that the questions never appear in plain text online, so this
+project never stores them; tests use synthetic items.
+
+Options are shuffled from a hash of the question (evals.verifiers.choice.shuffle_options), so the
+letters are the same on every run and every re-score. R1 reports pass@1 with k = 8.
+"""
+from __future__ import annotations
+
+from evals.verifiers.choice import format_choice_prompt, shuffle_options
+
+from .base import Benchmark, Problem
+
+HUB_ID, HUB_CONFIG = "Idavidrein/gpqa", "gpqa_diamond"
+COLUMNS = ("Question", "Correct Answer", "Incorrect Answer 1", "Incorrect Answer 2", "Incorrect Answer 3")
+
+
+def _read_local(path: str) -> list[dict]:
+    import duckdb
+
+    reader = {".csv": "read_csv_auto", ".parquet": "read_parquet"}.get(path[path.rfind("."):], "read_json_auto")
+    try:
+        table = duckdb.execute(f"SELECT * FROM {reader}(?)", [path])
+        names = [d[0] for d in table.description]
+        return [dict(zip(names, row)) for row in table.fetchall()]
+    except duckdb.Error as exc:
+        raise ValueError(f"{path}: cannot read as {reader} ({exc}); give a CSV, JSONL or parquet file") from exc
+
+
+def _read_hub() -> list[dict]:
+    try:
+        from datasets import load_dataset
+
+        return list(load_dataset(HUB_ID, HUB_CONFIG, split="train"))
+    except Exception as exc:  # gated, offline, or datasets missing: all need the same advice
+        raise FileNotFoundError(
+            f"GPQA Diamond could not be loaded from the Hub ({HUB_ID}, {HUB_CONFIG}): {exc}. Accept its terms on "
+            "the Hub and log in, or pass a local copy with --data gpqa_diamond=PATH (gpqa_diamond.csv)."
+        ) from exc
+
+
+def load(data_files: dict[str, str]) -> list[Problem]:
+    path = data_files.get("gpqa_diamond")
+    rows = _read_local(path) if path else _read_hub()
+    problems = []
+    for i, row in enumerate(rows):
+        missing = [c for c in COLUMNS if not row.get(c)]
+        if missing:
+            raise ValueError(f"{path or HUB_ID}: record {i + 1} lacks {missing}; GPQA files need columns {COLUMNS}")
+        question = str(row["Question"]).strip()
+        options = [str(row[c]).strip() for c in COLUMNS[1:]]
+        shuffled = shuffle_options(question, options, 0)
+        prompt = format_choice_prompt(question, shuffled.options)
+        metadata = {"domain": row.get("High-level domain"), "subdomain": row.get("Subdomain"),
+                    "permutation": list(shuffled.permutation)}
+        pid = str(row.get("Record ID") or f"gpqa-{i:03d}")
+        problems.append(Problem(pid, question, ({"role": "user", "content": prompt},), shuffled.gold_letter,
+                                metadata, {"n_options": len(options)}))
+    return problems
+
+
+GPQA_DIAMOND = Benchmark(
+    name="gpqa_diamond",
+    verifier="choice",
+    default_samples=8,
+    load=load,
+    source=f"Hub {HUB_ID} ({HUB_CONFIG}, split train) or --data gpqa_diamond=PATH; never stored",
+    breakdowns=("domain",),
+    answer_equivalence="letter",
+)

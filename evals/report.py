@@ -1,0 +1,136 @@
+"""Metrics of a run, computed from the store, and the summary table printed at its end.
+
+Everything is recomputed from stored samples and verdicts, never from what a process remembers, so
+a resumed run, a re-score and `python -m evals show` all report the same numbers.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from typing import Any
+
+import pyarrow as pa
+
+from . import metrics
+from .benchmarks import Benchmark, Problem
+from .store import Store
+from .verifiers import VERIFIER_VERSION, VerifierPool
+
+
+def equivalence(kind: str, pool: VerifierPool | None) -> Callable[[str, str], bool]:
+    """How cons@k decides that two extracted answers vote together."""
+    if kind == "letter":
+        return lambda a, b: a.strip().upper() == b.strip().upper()
+    if kind == "integer":
+        def same_int(a: str, b: str) -> bool:
+            try:
+                return int(float(a)) == int(float(b))
+            except ValueError:
+                return a == b
+        return same_int
+
+    @lru_cache(maxsize=65536)
+    def same_math(a: str, b: str) -> bool:  # the grader itself decides, bounded by the pool's limits
+        if a == b:
+            return True
+        if pool is None:
+            return False
+        return pool.verify("math", f"\\boxed{{{a}}}", b).correct
+
+    return same_math
+
+
+def sample_rows(store: Store, model: str, revision: str, sampling_hash: str, bench: Benchmark,
+                problems: Sequence[Problem], k: int) -> list[dict[str, Any]]:
+    """One row per stored sample of these problems (index < k) with its current verdict, if any."""
+    with store.connect() as con:
+        con.register("_problems", pa.table({"prompt_hash": [p.prompt_hash for p in problems],
+                                            "pid": [p.id for p in problems]}))
+        cursor = con.execute(
+            """SELECT p.pid AS problem_id, s.sample_index, s.finish_reason, s.completion_tokens,
+                      v.correct, v.score, v.reason, v.extracted, v.normalized
+               FROM samples s JOIN _problems p USING (prompt_hash)
+               LEFT JOIN verdicts v ON v.model = s.model AND v.revision = s.revision
+                    AND v.prompt_hash = s.prompt_hash AND v.sampling_hash = s.sampling_hash
+                    AND v.sample_index = s.sample_index AND v.verifier = ? AND v.verifier_version = ?
+               WHERE s.model = ? AND s.revision = ? AND s.sampling_hash = ? AND s.sample_index < ?
+               ORDER BY p.pid, s.sample_index""",
+            [bench.verifier, VERIFIER_VERSION, model, revision, sampling_hash, k],
+        )
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def compute(rows: list[dict[str, Any]], problems: Sequence[Problem], bench: Benchmark, k: int,
+            pool: VerifierPool | None) -> dict[str, Any]:
+    by_problem: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        by_problem[row["problem_id"]].append(row)
+    complete = [p for p in problems if len(by_problem[p.id]) >= k and all(r["reason"] for r in by_problem[p.id])]
+    scored = [by_problem[p.id][:k] for p in complete]
+    out: dict[str, Any] = {
+        "benchmark": bench.name, "k": k, "problems": len(problems), "problems_scored": len(complete),
+        "samples": sum(len(s) for s in scored), "missing_samples": len(problems) * k - len(rows),
+    }
+    if not scored:
+        return out
+    flat = [r for s in scored for r in s]
+    out["pass@1"] = _est(metrics.mean_at_k([[float(r["score"] or 0.0) for r in s] for s in scored]))
+    correct = [[bool(r["correct"]) for r in s] for s in scored]
+    out["pass@k"] = {str(j): _est(metrics.pass_at_k_estimate(correct, j)) for j in _powers(k)}
+    same = equivalence(bench.answer_equivalence, pool)
+    votes = [[(r["normalized"] or r["extracted"], bool(r["correct"])) for r in s] for s in scored]
+    out[f"cons@{k}"] = _est(metrics.cons_at_k(votes, k, same))
+    out["truncation_rate"] = metrics.rate([r["reason"] == "truncated" for r in flat])
+    out["no_answer_rate"] = metrics.rate([r["reason"] == "no_answer" for r in flat])
+    out["reasons"] = dict(Counter(r["reason"] for r in flat).most_common())
+    tokens = [(r["completion_tokens"], bool(r["correct"])) for r in flat if r["completion_tokens"] is not None]
+    out["response_tokens"] = metrics.length_stats([t for t, _ in tokens], [c for _, c in tokens])
+    meta = {p.id: p.metadata for p in complete}
+    out["breakdowns"] = {
+        field: {g: _est(e) for g, e in metrics.breakdown(
+            [{"problem_id": r["problem_id"], "score": float(r["score"] or 0.0), field: meta[r["problem_id"]].get(field)}
+             for r in flat], by=field).items()}
+        for field in bench.breakdowns
+    }
+    return out
+
+
+def _powers(k: int) -> list[int]:
+    return sorted({j for j in (1, 2, 4, 8, 16, 32, 64, 128, 256) if j <= k} | {k})
+
+
+def _est(e: metrics.Estimate) -> dict[str, float]:
+    return {"value": e.value, "low": e.low, "high": e.high, "n": e.n}
+
+
+def _pct(x: dict | float | None) -> str:
+    if x is None:
+        return "-"
+    if isinstance(x, dict):
+        return f"{100 * x['value']:.1f} [{100 * x['low']:.1f}, {100 * x['high']:.1f}]"
+    return f"{100 * x:.1f}"
+
+
+def summary_table(results: Sequence[dict[str, Any]]) -> str:
+    """A fixed-width table: one line per (model, benchmark)."""
+    head = ("model", "benchmark", "k", "scored", "pass@1 % [95% CI]", "cons@k %", "pass@k %", "trunc %", "tokens")
+    lines = [head]
+    for r in results:
+        k = r.get("k", 0)
+        tokens = (r.get("response_tokens") or {}).get("mean")
+        lines.append((
+            r.get("model", "?"), r["benchmark"], str(k), f"{r.get('problems_scored', 0)}/{r.get('problems', 0)}",
+            _pct(r.get("pass@1")), _pct(r.get(f"cons@{k}")), _pct((r.get("pass@k") or {}).get(str(k))),
+            _pct(r.get("truncation_rate")), "-" if tokens is None else f"{tokens:.0f}",
+        ))
+    widths = [max(len(str(line[i])) for line in lines) for i in range(len(head))]
+    text = ["  ".join(str(c).ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines]
+    text.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(text)
+
+
+def dumps(result: dict[str, Any]) -> str:
+    return json.dumps(result, indent=2, sort_keys=True)

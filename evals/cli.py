@@ -53,8 +53,9 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
     run.add_argument("--benchmark", help="comma-separated, e.g. aime24,math500 (default: the model's)")
     run.add_argument("--samples", "-k", type=int, help="samples per problem (default: per benchmark)")
     run.add_argument("--limit", type=int, help="only the first N problems of each benchmark")
-    run.add_argument("--backend", choices=["vllm", "openai", "hf", "replay"],
-                     help="default: openai with --base-url, replay with --replay, hf for small models on CPU, else vllm")
+    run.add_argument("--backend", metavar="{vllm,openai,hf,replay}",
+                     help="default: openai with --base-url, replay with --replay, hf for small models on CPU, "
+                          "else vllm; or module:Class for your own engine")
     run.add_argument("--base-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1")
     run.add_argument("--served-model", help="model name the server answers to (default: the Hub id)")
     run.add_argument("--max-tokens", type=int, help="max new tokens (default: 32768, or the model's)")

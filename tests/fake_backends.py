@@ -1,0 +1,42 @@
+"""Offline engines for tests: deterministic, so an interrupted run can be compared with a clean one."""
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from evals.backends import Completion, Request, Sampling
+from evals.benchmarks import BENCHMARKS
+
+
+class Deterministic:
+    """Answers each sample from a hash of its key: right about half the time, in varied spellings.
+
+    FAKE_DELAY (seconds per sample) slows it down so a test can kill it midway.
+    """
+
+    name = "fake"
+
+    def __init__(self, model: str, **_: Any) -> None:
+        self.answers = {p.id: str(p.reference) for b in ("math500", "aime24") for p in BENCHMARKS[b].load({})}
+        self.delay = float(os.environ.get("FAKE_DELAY", "0"))
+
+    def describe(self) -> dict[str, Any]:
+        return {"engine": "fake-deterministic"}
+
+    def generate(self, requests: Sequence[Request], sampling: Sampling) -> Iterator[Completion]:
+        for r in requests:
+            time.sleep(self.delay)
+            roll = hashlib.sha256(f"{r.prompt_hash}:{r.sample_index}".encode()).digest()[0]
+            if roll < 16:
+                text, finish = "<think>I keep thinking", "length"
+            elif roll < 140:
+                text, finish = f"<think>easy</think>The answer is $\\boxed{{{self.answers[r.problem_id]}}}$.", "stop"
+            else:
+                text, finish = f"<think>hmm</think>So the answer is $\\boxed{{{roll % 7}}}$.", "stop"
+            yield Completion(r, text, None, finish, 10, 5 + roll, None)
+
+    def close(self) -> None:
+        pass

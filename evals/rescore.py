@@ -39,7 +39,7 @@ def rescore(store: Store, pool: VerifierPool, *, model: str | None = None, bench
         for s in samples:
             s["problem_id"] = problems[s["prompt_hash"]].id
         print(f"[rescore] {name}: verifying {len(samples)} samples", file=sys.stderr)
-        fresh = verify_samples(pool, bench, {p.id: p for p in problems.values()}, samples)
+        fresh = verify_samples(pool, bench, {p.id: p for p in problems.values()}, samples, f"rescore {name}")
         changed = []
         for s, new in zip(samples, fresh):
             old = previous.get(_key(s))

@@ -223,7 +223,7 @@ class Runner:
             print(f"[evals] {bench.name}: verifying {len(pending)} stored samples", file=sys.stderr)
             for row in pending:  # the stored problem id may come from another benchmark's copy
                 row["problem_id"] = by_hash[row["prompt_hash"]].id
-            verdicts = verify_samples(self.pool, bench, {p.id: p for p in problems}, pending)
+            verdicts = verify_samples(self.pool, bench, {p.id: p for p in problems}, pending, f"verify {bench.name}")
             self.store.write([], verdicts, tag="verify")
 
     def manifest(self, bench: Benchmark, problems: list[Problem], k: int, run_id: str) -> dict[str, Any]:
@@ -247,7 +247,7 @@ class Runner:
 
 
 def verify_samples(pool: VerifierPool, bench: Benchmark, problems: dict[str, Problem],
-                   samples: list[dict]) -> list[dict[str, Any]]:
+                   samples: list[dict], desc: str | None = None) -> list[dict[str, Any]]:
     """Verdict rows for sample rows; the one place where stored samples meet the verifiers."""
     import json
 
@@ -259,7 +259,14 @@ def verify_samples(pool: VerifierPool, bench: Benchmark, problems: dict[str, Pro
         if bench.verifier in ("math", "aime", "choice"):
             opts["think_prefilled"] = prefilled
         items.append((bench.verifier, text, problem.reference, opts))
-    verdicts = pool.verify_batch(items)
+    bar = tqdm(total=len(items), desc=desc, unit="sample", file=sys.stderr) if desc else None
+
+    def progress(done: int, total: int) -> None:
+        bar.update(done - bar.n)
+
+    verdicts = pool.verify_batch(items, progress=progress if bar else None)
+    if bar:
+        bar.close()
     key_fields = ("model", "revision", "prompt_hash", "sampling_hash", "sample_index", "benchmark", "problem_id")
     return [
         {**{f: s[f] for f in key_fields}, "verifier": bench.verifier, "verifier_version": v.version,

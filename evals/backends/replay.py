@@ -8,7 +8,9 @@ completion (or several, in lm-eval's `resps` and SkyThought's `responses`). Form
 - lm-eval `samples_*.jsonl`: `doc` (the problem) and `resps` (a list of lists of strings);
 - SkyThought result JSON: an object keyed by problem, each with `responses: {temperature: [{content}]}`.
 Records match problems by id first, then by whitespace-normalised problem text with the usual
-instruction sentences removed. Nothing is generated: an unmatched request yields nothing.
+instruction sentences removed, then by letters and digits only, and last by the most similar such
+key above a cutoff (other tools transcribe the same problem with other TeX); fuzzy pairings are
+listed on stderr. Nothing is generated: an unmatched request yields nothing.
 """
 from __future__ import annotations
 
@@ -34,6 +36,14 @@ _INSTRUCTIONS = re.compile(
 
 def normalize_problem(text: str) -> str:
     return " ".join(_INSTRUCTIONS.sub(" ", str(text)).split())
+
+
+def loose_key(text: str) -> str:
+    """Letters and digits only: other tools transcribe the same problem with other TeX (\\( vs $)."""
+    return re.sub(r"[^0-9a-z]", "", normalize_problem(text).lower().replace("\\left", "").replace("\\right", ""))
+
+
+FUZZY_CUTOFF = 0.85  # difflib ratio of loose keys; lower starts pairing different problems
 
 
 def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -96,6 +106,8 @@ class ReplayBackend:
         self.files = [Path(f) for f in replay_files]
         self.by_id: dict[str, list[dict]] = defaultdict(list)
         self.by_text: dict[str, list[dict]] = defaultdict(list)
+        self.by_loose: dict[str, list[dict]] = defaultdict(list)
+        self.fuzzy: dict[str, str] = {}  # problem id -> the replay text it was paired with
         for path in self.files:
             if not path.exists():
                 raise FileNotFoundError(f"replay file {path} does not exist")
@@ -117,12 +129,26 @@ class ReplayBackend:
                 self.by_id[str(pid)].append(c)
             if text is not None:
                 self.by_text[normalize_problem(text)].append(c)
+                self.by_loose[loose_key(text)].append(c)
 
     def describe(self) -> dict[str, Any]:
         return {"engine": "replay", "files": [str(f) for f in self.files]}
 
+    def _closest(self, request: Request) -> list[dict] | None:
+        """The replay problem whose loose key is most similar, if similar enough (reported on stderr)."""
+        import difflib
+
+        key = loose_key(request.problem_text)
+        best = difflib.get_close_matches(key, list(self.by_loose), n=1, cutoff=FUZZY_CUTOFF)
+        if best:
+            self.fuzzy[request.problem_id] = best[0]
+            return self.by_loose[best[0]]
+        return None
+
     def _find(self, request: Request) -> dict | None:
-        for pool in (self.by_id.get(request.problem_id), self.by_text.get(normalize_problem(request.problem_text))):
+        pools = (self.by_id.get(request.problem_id), self.by_text.get(normalize_problem(request.problem_text)),
+                 self.by_loose.get(loose_key(request.problem_text)))
+        for pool in (*pools, None if any(pools) else self._closest(request)):
             if not pool:
                 continue
             indexed = [c for c in pool if c.get("sample_index") is not None]
@@ -140,6 +166,8 @@ class ReplayBackend:
                 continue
             yield Completion(request, found["text"], found.get("reasoning"), found.get("finish_reason"), None,
                              found.get("completion_tokens"), None)
+        if self.fuzzy:
+            print(f"[replay] {len(self.fuzzy)} problems matched by similar text: {sorted(self.fuzzy)}", file=sys.stderr)
         if missing:
             print(f"[replay] {missing} of {len(requests)} requested samples are not in the replay files",
                   file=sys.stderr)

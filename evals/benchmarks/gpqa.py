@@ -47,7 +47,7 @@ def load(data_files: dict[str, str]) -> list[Problem]:
     rows = _read_local(path) if path else _read_hub()
     problems = []
     for i, row in enumerate(rows):
-        missing = [c for c in COLUMNS if not row.get(c)]
+        missing = [c for c in COLUMNS if row.get(c) is None or not str(row[c]).strip()]  # 0 is an answer
         if missing:
             raise ValueError(f"{path or HUB_ID}: record {i + 1} lacks {missing}; GPQA files need columns {COLUMNS}")
         question = str(row["Question"]).strip()

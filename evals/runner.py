@@ -9,6 +9,7 @@ command finishes the job, and re-running a finished one only recomputes the metr
 """
 from __future__ import annotations
 
+import json
 import os
 import platform
 import sys
@@ -193,12 +194,10 @@ class Runner:
         if not buffer:
             return
         samples = [self.sample_row(bench, c, run_id) for c in buffer]
-        verdicts = self.verify_rows(bench, problems, samples)
+        verdicts = verify_samples(self.pool, bench, problems, samples)
         self.store.write(samples, verdicts, tag=run_id)
 
     def sample_row(self, bench: Benchmark, c: Completion, run_id: str) -> dict[str, Any]:
-        import json
-
         r = c.request
         return {
             "model": self.spec.name, "revision": self.spec.revision, "prompt_hash": r.prompt_hash,
@@ -211,9 +210,6 @@ class Runner:
         }
 
     # ---- verification --------------------------------------------------------------------
-    def verify_rows(self, bench: Benchmark, problems: dict[str, Problem], samples: list[dict]) -> list[dict]:
-        return verify_samples(self.pool, bench, problems, samples)
-
     def verify_stored(self, bench: Benchmark, problems: list[Problem]) -> None:
         """Verify stored samples that lack a verdict of the current version (after a kill, or a replay)."""
         by_hash = {p.prompt_hash: p for p in problems}
@@ -237,7 +233,8 @@ class Runner:
 
         return {
             "run_id": run_id, "model": asdict(self.spec), "benchmark": bench.name, "benchmark_source": bench.source,
-            "data_version": bench.data_version(problems), "k": k, "sampling": self.sampling.to_dict(),
+            "data_version": bench.data_version(problems), "data_sha256": bench.data_sha256(self.config.data),
+            "k": k, "sampling": self.sampling.to_dict(),
             "sampling_hash": self.sampling.hash, "backend": self.backend_name, "backend_info": self.backend().describe(),
             "prompt_version": PROMPT_VERSION, "verifier": bench.verifier, "verifier_version": VERIFIER_VERSION,
             "config": asdict(self.config), "created_at": time.time(), "host": platform.node(), "pid": os.getpid(),
@@ -249,8 +246,6 @@ class Runner:
 def verify_samples(pool: VerifierPool, bench: Benchmark, problems: dict[str, Problem],
                    samples: list[dict], desc: str | None = None) -> list[dict[str, Any]]:
     """Verdict rows for sample rows; the one place where stored samples meet the verifiers."""
-    import json
-
     items = []
     for s in samples:
         problem = problems[s["problem_id"]]

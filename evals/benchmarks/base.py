@@ -38,6 +38,14 @@ class Benchmark:
     source: str  # where the data comes from, with its pin
     breakdowns: tuple[str, ...] = ()  # metadata fields worth a per-group table
     answer_equivalence: str = "math"  # how cons@k groups answers: math, integer, letter
+    data_file: str | None = None  # the pinned file shipped in evals/data, if any
+
+    def data_sha256(self, data_files: dict[str, str]) -> str | None:
+        """sha256 of the file the problems came from (a user's --data file, else the pinned one)."""
+        from evals.data import data_path
+
+        path = data_files.get(self.name) or (self.data_file and data_path(self.data_file))
+        return hashlib.sha256(open(path, "rb").read()).hexdigest() if path else None
 
     def data_version(self, problems: list[Problem]) -> str:
         """A digest of what was evaluated: problem ids, prompts and references."""

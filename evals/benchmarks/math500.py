@@ -31,4 +31,5 @@ MATH500 = Benchmark(
     load=load,
     source="evals/data/math500.jsonl (PRM800K test split of MATH), sha256 35dc4108…",
     breakdowns=("subject", "level"),
+    data_file="math500.jsonl",
 )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
@@ -18,7 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-REPLAY = ROOT.parent / "shared" / "data" / "replay"
+REPLAY = Path(os.environ.get("R1_EVALS_SHARED_DATA") or ROOT.parent / "shared" / "data") / "replay"
 
 
 def build_replay(path: Path, k: int) -> int:

@@ -14,7 +14,8 @@ from evals.backends.replay import ReplayBackend
 from evals.benchmarks import BENCHMARKS
 from evals.models import MODELS, resolve_model
 
-from .test_runner import REPLAY, evals, results
+from .conftest import replay_file
+from .test_runner import evals, results
 
 
 class StubServer(BaseHTTPRequestHandler):
@@ -115,13 +116,13 @@ def test_replay_reads_lm_eval_samples_and_a_real_r1_csv(tmp_path):
     # by text (the 30th has an [asy] figure ours lacks), and every pairing is right (the file's gold agrees)
     import duckdb
 
-    csv = REPLAY / "deepseek_r1_aime24_n1.csv"
+    csv = replay_file("deepseek_r1_aime24_n1.csv")
     gold = dict(duckdb.execute("SELECT model_completion, answer FROM read_csv_auto(?)", [str(csv)]).fetchall())
     aime = {p.id: p for p in BENCHMARKS["aime24"].load({})}
     paired = list(ReplayBackend("x", replay_files=[str(csv)]).generate(
         [Request(p.id, p.text, p.prompt_hash, p.messages, 0, 0) for p in aime.values()], Sampling()))
     assert len(paired) == 29 and all(int(gold[c.text]) == aime[c.request.problem_id].reference for c in paired)
-    done = evals("run", "--model", "test/r1-csv", "--replay", str(REPLAY / "deepseek_r1_aime24_n1.csv"),
+    done = evals("run", "--model", "test/r1-csv", "--replay", str(csv),
                  "--benchmark", "aime24", "--samples", "1", "--db", str(tmp_path / "db"))
     assert done.returncode == 0, done.stderr
     (r,) = results(tmp_path / "db").values()

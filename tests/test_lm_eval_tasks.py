@@ -14,15 +14,14 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # lm-eval and datasets must never reach for the Hub here
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 
-lm_eval = pytest.importorskip("lm_eval")
+import lm_eval  # noqa: E402  (the dev extra installs it)
 from lm_eval.api.model import LM  # noqa: E402
 from lm_eval.tasks import TaskManager  # noqa: E402
 
 from evals.benchmarks import BENCHMARKS  # noqa: E402
 from evals.lm_eval_tasks import TASKS_DIR  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
-REPLAY = ROOT.parent / "shared" / "data" / "replay"
+from .conftest import ROOT, replay_file  # noqa: E402
 TASKS = {"aime24": "r1_aime24", "aime25": "r1_aime25", "math500": "r1_math500", "gpqa_diamond": "r1_gpqa_diamond"}
 
 
@@ -93,8 +92,6 @@ def _skythought(path: Path, name: str, limit: int, k: int) -> dict[str, list[str
     of the problem, else by answer where that is unique (two of the file's problems carry [asy] diagrams)."""
     from evals.backends.replay import loose_key
 
-    if not path.exists():
-        pytest.skip(f"{path} (shared replay data) is not on this machine")
     rows = list(json.loads(path.read_text()).values())
     if name == "math500":
         key = {row["unique_id"]: row for row in rows}
@@ -137,7 +134,7 @@ def test_lm_eval_and_our_runner_agree_on_math500(task_manager, tmp_path):
     from evals.verifiers import verify
 
     limit, problems = 60, BENCHMARKS["math500"].load({})[:60]
-    completions = _skythought(REPLAY / "tldr7b_math500_n1.json", "math500", limit, k=1)
+    completions = _skythought(replay_file("tldr7b_math500_n1.json"), "math500", limit, k=1)
     lm, out = _lm_eval_run(task_manager, "r1_math500", limit, completions, "math500")
     # the chat lm-eval sends with --apply_chat_template is our runner's: one user turn, no system prompt
     assert {json.dumps(c) for c in lm.chats} == {json.dumps(list(p.messages)) for p in problems}
@@ -161,7 +158,7 @@ def test_lm_eval_and_our_runner_agree_on_aime24_k8(task_manager, tmp_path):
     (tmp_path / "tasks" / "r1_aime24_k8.yaml").write_text(
         f"include: {TASKS_DIR / 'r1_aime24.yaml'}\ntask: r1_aime24_k8\nrepeats: 8\ntag: []\n")  # not in r1_evals
     manager = TaskManager(include_path=[str(TASKS_DIR), str(tmp_path / "tasks")], include_defaults=False)
-    completions = _skythought(REPLAY / "sft7b_aime24_n8.json", "aime24", 30, k=8)
+    completions = _skythought(replay_file("sft7b_aime24_n8.json"), "aime24", 30, k=8)
     lm, out = _lm_eval_run(manager, "r1_aime24_k8", None, completions, "aime24")
     assert len(lm.chats) == 30 * 8 and set(lm.served.values()) == {8}
     per_doc = [s["pass@1"] for s in out["samples"]["r1_aime24_k8"]]

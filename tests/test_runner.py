@@ -14,9 +14,8 @@ import pytest
 
 from evals.store import Store
 
-from .conftest import ROOT
+from .conftest import ROOT, replay_file
 
-REPLAY = ROOT.parent / "shared" / "data" / "replay"
 FAKE = "tests.fake_backends:Deterministic"
 
 
@@ -106,7 +105,7 @@ def _skythought_to_jsonl(source: Path, target: Path) -> int:
 @pytest.mark.slow
 def test_replay_of_real_completions_in_two_formats_agrees(tmp_path):
     """500 real MATH-500 completions, read from the SkyThought JSON and from our JSONL, give one result."""
-    source = REPLAY / "tldr7b_math500_n1.json"
+    source = replay_file("tldr7b_math500_n1.json")
     jsonl = tmp_path / "tldr7b.jsonl"
     assert _skythought_to_jsonl(source, jsonl) == 500
     for name, file in (("json", source), ("jsonl", jsonl)):

@@ -4,6 +4,7 @@
     python -m evals run --model smollm2-135m-instruct --benchmark math500 --limit 10 --max-tokens 256
     python -m evals show [--db runs/store]
     python -m evals rescore [--db runs/store]
+    python -m evals compact [--db runs/store]
     python -m evals models | benchmarks
     python -m evals verify --kind math completions.jsonl --output verdicts.jsonl
 
@@ -94,6 +95,10 @@ def _build_parser() -> argparse.ArgumentParser:
     rescore.add_argument("--model", help="only this model")
     rescore.add_argument("--benchmark", help="comma-separated (default: all in the store)")
     rescore.add_argument("--data", type=_pair, action="append", default=[], metavar="BENCHMARK=PATH")
+    compact = sub.add_parser("compact", help="merge the store's segments into one file per table",
+                             description="Rewrite all segments of samples and verdicts as one file each, dropping "
+                                         "duplicates. Safe beside a running writer; run it while nothing reads the store.")
+    compact.add_argument("--db", default=DEFAULT_DB)
     sub.add_parser("models", help="list the model registry", description="List registry models and their defaults.")
     sub.add_parser("benchmarks", help="list the benchmarks", description="List benchmarks, sources and defaults.")
     _add_verify(sub)
@@ -186,6 +191,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(args)
     if args.command in ("show", "rescore"):
         return _show_or_rescore(args)
+    if args.command == "compact":
+        from .store import Store
+
+        for table, (segments, rows) in Store(args.db).compact().items():
+            print(f"{table}: {segments} segments" + (f" -> 1 ({rows} rows)" if rows >= 0 else ", nothing to do"))
+        return 0
     if args.command in ("models", "benchmarks"):
         return _list(args.command)
     if args.command == "verify":

@@ -93,13 +93,7 @@ class Store:
             else:
                 con.register(f"_{table}_empty", schema.empty_table())
                 source = f"_{table}_empty"
-            # a sample's first write wins (a duplicate can only come from two writers racing); a verdict's
-            # latest write wins (a re-score that changed its mind under the same verifier version)
-            partition, order = (_KEY_SQL + ", verifier, verifier_version", "DESC") if table == "verdicts" else (_KEY_SQL, "")
-            con.execute(
-                f"CREATE VIEW {table} AS SELECT * FROM {source} "
-                f"QUALIFY row_number() OVER (PARTITION BY {partition} ORDER BY created_at {order}) = 1"
-            )
+            con.execute(f"CREATE VIEW {table} AS {_deduplicated(table, source)}")
         return con
 
     def runs(self) -> list[dict[str, Any]]:
@@ -118,8 +112,41 @@ class Store:
             ).fetchall()
         return {(h, int(i)) for h, i in rows}
 
+    def compact(self) -> dict[str, tuple[int, int]]:
+        """Rewrite each table's segments as one (duplicates dropped); returns {table: (segments, rows)}.
+
+        Only the segments listed at the start are replaced, so a writer may keep appending meanwhile;
+        a reader that lists files just before they are removed fails and must retry, so compact while
+        no app or curation job is reading this store.
+        """
+        done = {}
+        for table, schema in (("samples", SAMPLES), ("verdicts", VERDICTS)):
+            files = sorted((self.root / table).glob("*.parquet"))
+            if len(files) < 2:
+                done[table] = (len(files), -1)
+                continue
+            source = f"read_parquet({[str(f) for f in files]!r}, union_by_name = true)"
+            with duckdb.connect() as con:
+                rows = con.sql(_deduplicated(table, source)).fetch_arrow_table()
+            name = f"compact-{time.time_ns()}-{uuid.uuid4().hex[:8]}.parquet"
+            temp = self.root / table / f".{name}.tmp"
+            pq.write_table(rows.select(schema.names).cast(schema), temp, compression="zstd")
+            os.replace(temp, self.root / table / name)
+            for f in files:
+                f.unlink()
+            done[table] = (len(files), rows.num_rows)
+        return done
+
     def segment_count(self) -> dict[str, int]:
         return {t: len(list((self.root / t).glob("*.parquet"))) for t in ("samples", "verdicts")}
+
+
+def _deduplicated(table: str, source: str) -> str:
+    """One row per key. A sample's first write wins (a duplicate can only come from two writers racing);
+    a verdict's latest write wins (a re-score that changed its mind under the same verifier version)."""
+    partition, order = (_KEY_SQL + ", verifier, verifier_version", "DESC") if table == "verdicts" else (_KEY_SQL, "")
+    return (f"SELECT * FROM {source} "
+            f"QUALIFY row_number() OVER (PARTITION BY {partition} ORDER BY created_at {order}) = 1")
 
 
 def sample_for_verifier(completion: str, reasoning: str | None, think_prefilled: bool) -> tuple[str, bool]:

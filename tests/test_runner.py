@@ -90,6 +90,13 @@ def test_sigkill_midway_then_resume_equals_an_uninterrupted_run(tmp_path):
     assert sorted(rows) == sorted(raw_rows(tmp_path / "clean", "samples"))
     (a,), (b,) = results(tmp_path / "clean").values(), results(db).values()
     assert {k: a[k] for k in METRIC_KEYS} == {k: b[k] for k in METRIC_KEYS}
+    # the kill and the resume left many small segments; compaction makes one per table and changes no number
+    assert Store(db).segment_count()["samples"] > 3
+    compacted = evals("compact", "--db", str(db))
+    assert compacted.returncode == 0 and "-> 1 (160 rows)" in compacted.stdout, compacted.stdout
+    assert Store(db).segment_count() == {"samples": 1, "verdicts": 1}
+    (shown,) = json.loads(evals("show", "--db", str(db), "--json").stdout)
+    assert {k: shown[k] for k in METRIC_KEYS} == {k: a[k] for k in METRIC_KEYS}
 
 
 def _skythought_to_jsonl(source: Path, target: Path) -> int:

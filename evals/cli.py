@@ -146,6 +146,10 @@ def _run(args: argparse.Namespace) -> int:
     except (ValueError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except RuntimeError as exc:  # a backend failed midway: what finished is stored
+        print(f"error: {exc}\nFinished samples are in {config.db}; run the same command again to resume.",
+              file=sys.stderr)
+        return 1
     print(f"\nstore: {config.db}  (results JSON in {config.db}/results/; `python -m evals show --db {config.db}`)")
     return 0
 

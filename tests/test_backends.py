@@ -150,3 +150,15 @@ def test_registry_and_template_detection(tmp_path):
     assert prompt_opens_think("<｜User｜>hi<｜Assistant｜><think>\n") and not prompt_opens_think("<|im_start|>assistant\n")
     with pytest.raises(ValueError, match="unknown model"):
         resolve_model("not-a-model")
+
+
+def test_a_dead_server_fails_with_advice_and_keeps_nothing_half_written(tmp_path):
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    done = evals("run", "--model", "test/dead", "--base-url", f"http://127.0.0.1:{port}/v1", "--benchmark", "aime24",
+                 "--limit", "1", "--samples", "1", "--db", str(tmp_path / "db"))
+    assert done.returncode == 1 and "run the same command again to resume" in done.stderr, done.stderr[-2000:]
+    assert not list((tmp_path / "db" / "samples").glob("*.parquet"))

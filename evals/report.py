@@ -11,11 +11,9 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
-import pyarrow as pa
-
 from . import metrics
 from .benchmarks import Benchmark, Problem
-from .store import Store
+from .store import VERDICT_JOIN, Store
 from .verifiers import VERIFIER_VERSION, VerifierPool
 
 
@@ -45,22 +43,15 @@ def equivalence(kind: str, pool: VerifierPool | None) -> Callable[[str, str], bo
 def sample_rows(store: Store, model: str, revision: str, sampling_hash: str, bench: Benchmark,
                 problems: Sequence[Problem], k: int) -> list[dict[str, Any]]:
     """One row per stored sample of these problems (index < k) with its current verdict, if any."""
-    with store.connect() as con:
-        con.register("_problems", pa.table({"prompt_hash": [p.prompt_hash for p in problems],
-                                            "pid": [p.id for p in problems]}))
-        cursor = con.execute(
-            """SELECT p.pid AS problem_id, s.sample_index, s.finish_reason, s.completion_tokens,
-                      v.correct, v.score, v.reason, v.extracted, v.normalized
-               FROM samples s JOIN _problems p USING (prompt_hash)
-               LEFT JOIN verdicts v ON v.model = s.model AND v.revision = s.revision
-                    AND v.prompt_hash = s.prompt_hash AND v.sampling_hash = s.sampling_hash
-                    AND v.sample_index = s.sample_index AND v.verifier = ? AND v.verifier_version = ?
-               WHERE s.model = ? AND s.revision = ? AND s.sampling_hash = ? AND s.sample_index < ?
-               ORDER BY p.pid, s.sample_index""",
-            [bench.verifier, VERIFIER_VERSION, model, revision, sampling_hash, k],
-        )
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
+    return store.query(
+        f"""SELECT p.pid AS problem_id, s.sample_index, s.finish_reason, s.completion_tokens,
+                   v.correct, v.score, v.reason, v.extracted, v.normalized
+            FROM samples s JOIN _problems p USING (prompt_hash) LEFT JOIN {VERDICT_JOIN}
+            WHERE s.model = ? AND s.revision = ? AND s.sampling_hash = ? AND s.sample_index < ?
+            ORDER BY p.pid, s.sample_index""",
+        [bench.verifier, VERIFIER_VERSION, model, revision, sampling_hash, k],
+        _problems={"prompt_hash": [p.prompt_hash for p in problems], "pid": [p.id for p in problems]},
+    )
 
 
 def compute(rows: list[dict[str, Any]], problems: Sequence[Problem], bench: Benchmark, k: int,

@@ -11,8 +11,6 @@ import json
 import sys
 from typing import Any
 
-import pyarrow as pa
-
 from . import report
 from .benchmarks import Benchmark, Problem, get_benchmark
 from .runner import verify_samples
@@ -66,18 +64,13 @@ def _differs(old: dict[str, Any], new: dict[str, Any]) -> bool:
 
 def _stored(store: Store, bench: Benchmark, model: str | None, hashes: list[str]) -> tuple[list[dict], dict]:
     """Samples of this benchmark's prompts, and each one's latest verdict by this verifier (any version)."""
-    with store.connect() as con:
-        con.register("_wanted", pa.table({"prompt_hash": hashes}))
-        where, params = ("WHERE s.model = ?", [model]) if model else ("", [])
-        cursor = con.execute(f"SELECT s.* FROM samples s JOIN _wanted USING (prompt_hash) {where}", params)
-        names = [d[0] for d in cursor.description]
-        samples = [dict(zip(names, row)) for row in cursor.fetchall()]
-        cursor = con.execute(
-            "SELECT * FROM verdicts WHERE verifier = ? QUALIFY row_number() OVER (PARTITION BY model, revision, "
-            "prompt_hash, sampling_hash, sample_index ORDER BY created_at DESC) = 1", [bench.verifier])
-        names = [d[0] for d in cursor.description]
-        latest = {_key(v): v for v in (dict(zip(names, row)) for row in cursor.fetchall())}
-    return samples, latest
+    where, params = ("WHERE s.model = ?", [model]) if model else ("", [])
+    samples = store.query(f"SELECT s.* FROM samples s JOIN _wanted USING (prompt_hash) {where}", params,
+                          _wanted={"prompt_hash": hashes})
+    verdicts = store.query(
+        "SELECT * FROM verdicts WHERE verifier = ? QUALIFY row_number() OVER (PARTITION BY model, revision, "
+        "prompt_hash, sampling_hash, sample_index ORDER BY created_at DESC) = 1", [bench.verifier])
+    return samples, {_key(v): v for v in verdicts}
 
 
 def show(store: Store, pool: VerifierPool, data: dict[str, str] | None = None,
@@ -94,11 +87,8 @@ def show(store: Store, pool: VerifierPool, data: dict[str, str] | None = None,
         except (FileNotFoundError, ValueError) as exc:
             print(f"[show] skipping {run['run_id']}: {exc}", file=sys.stderr)
             continue
-        with store.connect() as con:
-            con.register("_wanted", pa.table({"prompt_hash": [p.prompt_hash for p in problems]}))
-            present = {h for (h,) in con.execute(
-                "SELECT DISTINCT prompt_hash FROM samples JOIN _wanted USING (prompt_hash) WHERE model = ? AND "
-                "revision = ? AND sampling_hash = ?", [spec["name"], spec["revision"], run["sampling_hash"]]).fetchall()}
+        present = {h for h, _ in store.existing_keys(spec["name"], spec["revision"], run["sampling_hash"],
+                                                     [p.prompt_hash for p in problems])}
         problems = [p for p in problems if p.prompt_hash in present]
         rows = report.sample_rows(store, spec["name"], spec["revision"], run["sampling_hash"], bench, problems, run["k"])
         result = report.compute(rows, problems, bench, run["k"], pool)

@@ -23,7 +23,7 @@ from . import report
 from .backends import Backend, Completion, Request, Sampling, derive_seed, open_backend, prompt_opens_think
 from .benchmarks import PROMPT_VERSION, Benchmark, Problem, get_benchmark
 from .models import CPU_MAX_PARAMS_B, ModelSpec, local_weights, resolve_model
-from .store import Store, sample_for_verifier
+from .store import VERDICT_JOIN, Store, sample_for_verifier
 from .verifiers import VERIFIER_VERSION, VerifierPool
 
 FLUSH_ROWS, FLUSH_SECONDS = 256, 1.0
@@ -273,17 +273,8 @@ def verify_samples(pool: VerifierPool, bench: Benchmark, problems: dict[str, Pro
 
 def unverified_samples(store: Store, model: str, revision: str, sampling_hash: str, bench: Benchmark,
                        prompt_hashes: list[str]) -> list[dict[str, Any]]:
-    import pyarrow as pa
-
-    with store.connect() as con:
-        con.register("_wanted", pa.table({"prompt_hash": prompt_hashes}))
-        cursor = con.execute(
-            """SELECT s.* FROM samples s JOIN _wanted USING (prompt_hash)
-               WHERE s.model = ? AND s.revision = ? AND s.sampling_hash = ? AND NOT EXISTS (
-                 SELECT 1 FROM verdicts v WHERE v.model = s.model AND v.revision = s.revision
-                   AND v.prompt_hash = s.prompt_hash AND v.sampling_hash = s.sampling_hash
-                   AND v.sample_index = s.sample_index AND v.verifier = ? AND v.verifier_version = ?)""",
-            [model, revision, sampling_hash, bench.verifier, VERIFIER_VERSION],
-        )
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
+    """Stored samples without a verdict of the current verifier version (a verdict's reason is never null)."""
+    return store.query(
+        f"""SELECT s.* FROM samples s JOIN _wanted USING (prompt_hash) LEFT JOIN {VERDICT_JOIN}
+            WHERE s.model = ? AND s.revision = ? AND s.sampling_hash = ? AND v.reason IS NULL""",
+        [bench.verifier, VERIFIER_VERSION, model, revision, sampling_hash], _wanted={"prompt_hash": prompt_hashes})

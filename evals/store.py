@@ -19,7 +19,7 @@ import json
 import os
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,8 @@ VERDICTS = pa.schema([
     ("created_at", pa.float64()), ("schema_version", pa.int16()),
 ])
 _KEY_SQL = ", ".join(KEY)
+# A sample joined to its verdict by one verifier version: `... LEFT JOIN` + this, params (verifier, version).
+VERDICT_JOIN = f"(SELECT * FROM verdicts WHERE verifier = ? AND verifier_version = ?) v USING ({_KEY_SQL})"
 
 
 class Store:
@@ -102,15 +104,23 @@ class Store:
     def results(self) -> list[dict[str, Any]]:
         return [json.loads(p.read_text(encoding="utf-8")) for p in sorted((self.root / "results").glob("*.json"))]
 
+    def query(self, sql: str, params: Sequence[Any] = (), **tables: dict[str, list]) -> list[dict[str, Any]]:
+        """Rows of `sql` over the views, as dicts; each keyword is a column dict registered as a table
+        (e.g. `_wanted={"prompt_hash": [...]}`) to join against."""
+        with self.connect() as con:
+            for name, columns in tables.items():
+                con.register(name, pa.table(columns))
+            cursor = con.execute(sql, list(params))
+            names = [d[0] for d in cursor.description]
+            return [dict(zip(names, row)) for row in cursor.fetchall()]
+
     def existing_keys(self, model: str, revision: str, sampling_hash: str,
                       prompt_hashes: Iterable[str]) -> set[tuple[str, int]]:
-        with self.connect() as con:
-            con.register("_wanted", pa.table({"prompt_hash": list(set(prompt_hashes))}))
-            rows = con.execute(
-                "SELECT prompt_hash, sample_index FROM samples JOIN _wanted USING (prompt_hash) "
-                "WHERE model = ? AND revision = ? AND sampling_hash = ?", [model, revision, sampling_hash]
-            ).fetchall()
-        return {(h, int(i)) for h, i in rows}
+        rows = self.query(
+            "SELECT prompt_hash, sample_index FROM samples JOIN _wanted USING (prompt_hash) "
+            "WHERE model = ? AND revision = ? AND sampling_hash = ?", [model, revision, sampling_hash],
+            _wanted={"prompt_hash": list(set(prompt_hashes))})
+        return {(r["prompt_hash"], int(r["sample_index"])) for r in rows}
 
     def compact(self) -> dict[str, tuple[int, int]]:
         """Rewrite each table's segments as one (duplicates dropped); returns {table: (segments, rows)}.

@@ -15,13 +15,14 @@ listed on stderr. Nothing is generated: an unmatched request yields nothing.
 from __future__ import annotations
 
 import ast
-import json
 import re
 import sys
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
+
+from evals.records import read_records
 
 from .base import Completion, Request, Sampling
 
@@ -44,31 +45,6 @@ def loose_key(text: str) -> str:
 
 
 FUZZY_CUTOFF = 0.85  # difflib ratio of loose keys; lower starts pairing different problems
-
-
-def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    suffix = path.suffix.lower()
-    if suffix in (".parquet", ".csv"):
-        import duckdb
-
-        reader = "read_parquet" if suffix == ".parquet" else "read_csv_auto"
-        cursor = duckdb.execute(f"SELECT * FROM {reader}(?)", [str(path)])
-        names = [d[0] for d in cursor.description]
-        for number, row in enumerate(cursor.fetchall(), 1):
-            yield number, dict(zip(names, row))
-    elif suffix == ".json":
-        data = json.loads(path.read_text(encoding="utf-8"))
-        items = data.values() if isinstance(data, dict) else data
-        for number, row in enumerate(items, 1):
-            yield number, row
-    else:  # JSONL
-        with path.open(encoding="utf-8") as handle:
-            for number, line in enumerate(handle, 1):
-                if line.strip():
-                    try:
-                        yield number, json.loads(line)
-                    except json.JSONDecodeError as exc:
-                        raise ValueError(f"{path}:{number}: not valid JSON ({exc.msg}); fix or drop the line") from exc
 
 
 def _first(row: dict[str, Any], fields: Sequence[str]) -> Any:
@@ -111,7 +87,7 @@ class ReplayBackend:
         for path in self.files:
             if not path.exists():
                 raise FileNotFoundError(f"replay file {path} does not exist")
-            for number, row in _rows(path):
+            for number, row in read_records(path):
                 self._index(path, number, row)
 
     def _index(self, path: Path, number: int, row: Any) -> None:

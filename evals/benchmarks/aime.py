@@ -7,15 +7,16 @@ The files' prompts already end with the R1 instruction; we strip it and add it b
 from __future__ import annotations
 
 from evals.data import data_path
+from evals.records import read_records
 
-from .base import R1_INSTRUCTION, Benchmark, Problem, read_jsonl, user_prompt
+from .base import R1_INSTRUCTION, Benchmark, Problem, user_prompt
 
 
 def _loader(filename: str, prefix: str):
     def load(data_files: dict[str, str]) -> list[Problem]:
         path = data_files.get(prefix) or str(data_path(filename))
         problems = []
-        for i, row in enumerate(read_jsonl(path)):
+        for i, row in enumerate(row for _, row in read_records(path)):
             if "prompt" not in row or "answer" not in row:
                 raise ValueError(f"{path}: record {i + 1} lacks 'prompt' or 'answer'")
             text = row["prompt"].strip().removesuffix(R1_INSTRUCTION).strip()

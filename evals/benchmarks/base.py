@@ -58,16 +58,3 @@ class Benchmark:
 def user_prompt(text: str) -> tuple[dict[str, str], ...]:
     """Zero-shot, no system prompt (R1's recommendation), the instruction on its own line."""
     return ({"role": "user", "content": f"{text}\n{R1_INSTRUCTION}"},)
-
-
-def read_jsonl(path: str) -> list[dict[str, Any]]:
-    rows = []
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}:{number}: not valid JSON ({exc.msg}); fix or remove that line") from exc
-    return rows

@@ -10,24 +10,13 @@ letters are the same on every run and every re-score. R1 reports pass@1 with k =
 """
 from __future__ import annotations
 
+from evals.records import read_records
 from evals.verifiers.choice import format_choice_prompt, shuffle_options
 
 from .base import Benchmark, Problem
 
 HUB_ID, HUB_CONFIG = "Idavidrein/gpqa", "gpqa_diamond"
 COLUMNS = ("Question", "Correct Answer", "Incorrect Answer 1", "Incorrect Answer 2", "Incorrect Answer 3")
-
-
-def _read_local(path: str) -> list[dict]:
-    import duckdb
-
-    reader = {".csv": "read_csv_auto", ".parquet": "read_parquet"}.get(path[path.rfind("."):], "read_json_auto")
-    try:
-        table = duckdb.execute(f"SELECT * FROM {reader}(?)", [path])
-        names = [d[0] for d in table.description]
-        return [dict(zip(names, row)) for row in table.fetchall()]
-    except duckdb.Error as exc:
-        raise ValueError(f"{path}: cannot read as {reader} ({exc}); give a CSV, JSONL or parquet file") from exc
 
 
 def _read_hub() -> list[dict]:
@@ -44,9 +33,11 @@ def _read_hub() -> list[dict]:
 
 def load(data_files: dict[str, str]) -> list[Problem]:
     path = data_files.get("gpqa_diamond")
-    rows = _read_local(path) if path else _read_hub()
+    rows = [row for _, row in read_records(path)] if path else _read_hub()
     problems = []
     for i, row in enumerate(rows):
+        if not isinstance(row, dict):
+            raise ValueError(f"{path or HUB_ID}: record {i + 1} is not an object with columns {COLUMNS}")
         missing = [c for c in COLUMNS if row.get(c) is None or not str(row[c]).strip()]  # 0 is an answer
         if missing:
             raise ValueError(f"{path or HUB_ID}: record {i + 1} lacks {missing}; GPQA files need columns {COLUMNS}")

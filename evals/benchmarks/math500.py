@@ -7,14 +7,15 @@ Breakdowns by subject and level.
 from __future__ import annotations
 
 from evals.data import data_path
+from evals.records import read_records
 
-from .base import Benchmark, Problem, read_jsonl, user_prompt
+from .base import Benchmark, Problem, user_prompt
 
 
 def load(data_files: dict[str, str]) -> list[Problem]:
     path = data_files.get("math500") or str(data_path("math500.jsonl"))
     problems = []
-    for i, row in enumerate(read_jsonl(path)):
+    for i, row in enumerate(row for _, row in read_records(path)):
         missing = {"problem", "answer"} - set(row)
         if missing:
             raise ValueError(f"{path}: record {i + 1} lacks {sorted(missing)}")

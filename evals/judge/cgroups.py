@@ -1,0 +1,174 @@
+"""One cgroup per sandbox: the memory limit, the process limit, exact CPU time and peak memory, and a
+kill that reaches every process of a submission (setsid daemons included).
+
+cgroup v1 (memory, pids and cpuacct controllers mounted read-write, as on these machines) and
+cgroup v2 (a delegated subtree with the memory and pids controllers) are both supported. Every group
+is created under this process's own cgroup (read from /proc/self/cgroup); nothing beside or above
+it is touched. ``find_cgroups`` says what is missing and how to fix it when neither works.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path("/sys/fs/cgroup")
+V1_CONTROLLERS = ("memory", "pids", "cpuacct")
+
+
+class CgroupUnavailable(RuntimeError):
+    """No writable cgroup with memory and pids control: the judge refuses to run code."""
+
+
+def _own_paths() -> dict[str, str]:
+    """controller (or "" for v2) -> this process's cgroup path, from /proc/self/cgroup."""
+    paths = {}
+    for line in Path("/proc/self/cgroup").read_text().splitlines():
+        _, controllers, path = line.split(":", 2)
+        for name in controllers.split(",") if controllers else [""]:
+            paths[name] = path
+    return paths
+
+
+def _writable_dir(path: Path) -> bool:
+    return path.is_dir() and os.access(path, os.W_OK | os.X_OK)
+
+
+@dataclass(frozen=True)
+class CgroupParent:
+    """Where sandbox cgroups are created: one directory per v1 controller, or one v2 directory."""
+
+    version: int
+    dirs: dict[str, Path]  # controller -> directory; v2 uses the key "unified"
+
+    def create(self, name: str, memory_bytes: int, pids: int) -> Cgroup:
+        group = Cgroup(self.version, {c: d / name for c, d in self.dirs.items()})
+        group.make(memory_bytes, pids)
+        return group
+
+
+def find_cgroups(base_name: str = "r1-judge") -> CgroupParent:
+    """The parent for sandbox groups (created if needed), or CgroupUnavailable saying why."""
+    own = _own_paths()
+    problems = []
+    if all(c in own for c in V1_CONTROLLERS):
+        dirs = {c: ROOT / c / own[c].lstrip("/") / base_name for c in V1_CONTROLLERS}
+        try:
+            for d in dirs.values():
+                d.mkdir(exist_ok=True)
+            if all(_writable_dir(d) for d in dirs.values()):
+                return CgroupParent(1, dirs)
+        except OSError as exc:
+            problems.append(f"cgroup v1: cannot create {exc.filename} ({exc.strerror})")
+    if "" in own:
+        base = ROOT / own[""].lstrip("/")
+        if not (base / "cgroup.controllers").exists():
+            base = ROOT / "unified" / own[""].lstrip("/")
+        enabled = (base / "cgroup.controllers").read_text().split() if (base / "cgroup.controllers").exists() else []
+        if {"memory", "pids"} <= set(enabled) and _writable_dir(base):
+            parent = base / base_name
+            try:
+                parent.mkdir(exist_ok=True)
+                (parent / "cgroup.subtree_control").write_text("+memory +pids")
+                return CgroupParent(2, {"unified": parent})
+            except OSError as exc:
+                problems.append(f"cgroup v2: cannot set up {parent} ({exc.strerror})")
+        else:
+            problems.append(f"cgroup v2: {base} lacks a writable memory+pids delegation (has {enabled or 'none'})")
+    raise CgroupUnavailable(
+        "no usable cgroup for the code sandbox (" + "; ".join(problems or ["no cgroup hierarchy found"]) + "). "
+        "Run as root, or delegate a cgroup v2 subtree with memory and pids controllers to this user "
+        "(e.g. systemd-run --user --scope -p Delegate=yes ...)."
+    )
+
+
+@dataclass
+class Cgroup:
+    version: int
+    dirs: dict[str, Path]
+
+    def _file(self, controller: str, v1_name: str, v2_name: str) -> Path:
+        return self.dirs["unified" if self.version == 2 else controller] / (v2_name if self.version == 2 else v1_name)
+
+    def make(self, memory_bytes: int, pids: int) -> None:
+        for d in self.dirs.values():
+            d.mkdir()
+        if self.version == 1:
+            (self.dirs["memory"] / "memory.limit_in_bytes").write_text(str(memory_bytes))
+            swap = self.dirs["memory"] / "memory.memsw.limit_in_bytes"
+            if swap.exists():  # without this the tree could page out instead of hitting the limit
+                swap.write_text(str(memory_bytes))
+            (self.dirs["pids"] / "pids.max").write_text(str(pids))
+        else:
+            group = self.dirs["unified"]
+            (group / "memory.max").write_text(str(memory_bytes))
+            if (group / "memory.swap.max").exists():
+                (group / "memory.swap.max").write_text("0")
+            (group / "pids.max").write_text(str(pids))
+
+    def procs_files(self) -> list[str]:
+        """The files a new process writes "0" into to join this group (done before it drops root)."""
+        return [str(d / "cgroup.procs") for d in self.dirs.values()]
+
+    def cpu_s(self) -> float:
+        if self.version == 1:
+            return int((self.dirs["cpuacct"] / "cpuacct.usage").read_text()) / 1e9
+        stat = dict(line.split() for line in (self.dirs["unified"] / "cpu.stat").read_text().splitlines())
+        return int(stat["usage_usec"]) / 1e6
+
+    def memory_bytes(self) -> int:
+        return int(self._file("memory", "memory.usage_in_bytes", "memory.current").read_text())
+
+    def peak_bytes(self) -> int:
+        path = self._file("memory", "memory.max_usage_in_bytes", "memory.peak")
+        return int(path.read_text()) if path.exists() else self.memory_bytes()
+
+    def reset_peak(self) -> None:
+        path = self._file("memory", "memory.max_usage_in_bytes", "memory.peak")
+        try:
+            path.write_text("0")  # v1 resets on any write; v2 (kernel >= 6.12) resets per opener
+        except OSError:
+            pass
+
+    def oom_kills(self) -> int:
+        path = self._file("memory", "memory.oom_control", "memory.events")
+        for line in path.read_text().splitlines():
+            key, _, value = line.partition(" ")
+            if key == "oom_kill":
+                return int(value)
+        return int((self.dirs.get("memory", Path("/nonexistent")) / "memory.failcnt").read_text()) \
+            if self.version == 1 else 0
+
+    def pids(self) -> list[int]:
+        return [int(p) for d in self.dirs.values() for p in (d / "cgroup.procs").read_text().split()]
+
+    def kill_all(self) -> None:
+        """SIGKILL every process in the group until none is left (fork bombs refill it meanwhile)."""
+        kill_file = self.dirs.get("unified", Path("/nonexistent")) / "cgroup.kill"
+        if kill_file.exists():
+            kill_file.write_text("1")
+        for _ in range(2000):
+            alive = set(self.pids())
+            if not alive:
+                return
+            for pid in alive:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            time.sleep(0.002)
+        raise RuntimeError(f"processes survive in {self.dirs}: {sorted(self.pids())}")
+
+    def remove(self) -> None:
+        self.kill_all()
+        for d in self.dirs.values():
+            for _ in range(200):  # the kernel frees a group a moment after its last process
+                try:
+                    d.rmdir()
+                    break
+                except FileNotFoundError:
+                    break
+                except OSError:
+                    time.sleep(0.005)

@@ -1,0 +1,218 @@
+"""The fork server that runs inside one submission's sandbox. Stdlib only; the judge starts it as
+``python -I -S harness.py SOCKET_FD CHILD_UID`` inside bubblewrap and talks to it over a Unix
+SEQPACKET socket: one JSON command per packet, file descriptors attached with SCM_RIGHTS.
+
+Why a fork server: the interpreter (and the compiled solution) load once per submission, and each
+test is a fork (about 2 ms) instead of a new sandbox plus a new interpreter (about 30 ms).
+
+What keeps it honest: the tests' expected outputs never come here (the judge compares outside);
+stdin, stdout and stderr of a test are host files passed as descriptors, so no test can see
+another's files; every child drops to ``CHILD_UID`` (another uid than this process, which keeps
+only CAP_SETUID/CAP_SETGID/CAP_KILL), so a solution can neither signal nor trace this server; after
+each test every other process in the sandbox is killed and the scratch directory emptied.
+Time and memory are measured outside, from the submission's cgroup; the numbers here are advisory.
+
+Commands (each answered with one JSON packet):
+  {"op": "compile", "path": P}                      compile Python source P; answer {"error": msg|null}
+  {"op": "run", "mode": "exec"|"python"|"functional", "argv": [...], "func": name,
+   "cpu_s": s, "wall_s": s, "fsize": bytes, "nofile": n, "nproc": n, "env": {...}}
+      + fds [stdin, stdout, stderr(, result)]       answer {"exit_code", "signal", "wall_s", "timed_out", ...}
+  {"op": "save", "src": P, "dst": Q}                copy a compiled binary out of the scratch dir
+"""
+import builtins
+import json
+import os
+import resource
+import select
+import shutil
+import signal
+import socket
+import sys
+import threading
+import time
+import traceback
+
+SCRATCH = "/work"
+_code = None  # the compiled Python solution, inherited by every forked test
+
+
+def _kill_others() -> None:
+    """SIGKILL every process of this pid namespace except pid 1 (bwrap's reaper) and us."""
+    me = os.getpid()
+    for _ in range(50):  # a fork bomb refills the table while we sweep; the pids cgroup bounds it
+        alive = [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, me)]
+        if not alive:
+            return
+        for pid in alive:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        _reap()
+        time.sleep(0.001)
+
+
+def _reap() -> None:
+    try:
+        while os.waitpid(-1, os.WNOHANG)[0]:
+            pass
+    except ChildProcessError:
+        pass
+
+
+def _empty_scratch() -> None:
+    for name in os.listdir(SCRATCH):
+        path = os.path.join(SCRATCH, name)
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+
+
+def _limit_child(cmd: dict, child_uid: int) -> None:
+    if child_uid >= 0:
+        os.setgroups([])
+        os.setgid(child_uid)
+        os.setuid(child_uid)
+    cpu = int(cmd["cpu_s"]) + 1  # the kernel's kill for busy loops; the verdict uses measured time
+    for limit, value in ((resource.RLIMIT_CPU, cpu), (resource.RLIMIT_FSIZE, cmd["fsize"]),
+                         (resource.RLIMIT_NOFILE, cmd["nofile"]), (resource.RLIMIT_NPROC, cmd["nproc"]),
+                         (resource.RLIMIT_CORE, 0)):
+        resource.setrlimit(limit, (value, value))
+    os.chdir(SCRATCH)
+
+
+def _python_main(cmd: dict) -> int:
+    """Run the solution in this forked interpreter as ``__main__``; returns the exit status."""
+    sys.stdin = open(0, encoding="utf-8", errors="surrogateescape", closefd=False)
+    sys.stdout = open(1, "w", encoding="utf-8", errors="surrogateescape", closefd=False)
+    sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", closefd=False, buffering=1)
+    sys.__stdin__, sys.__stdout__, sys.__stderr__ = sys.stdin, sys.stdout, sys.stderr
+    sys.argv = ["solution.py"]
+    sys.set_int_max_str_digits(0)  # 10^5-digit answers are legitimate in competitive programming
+    namespace = {"__name__": "__main__", "__builtins__": builtins, "__file__": "solution.py"}
+    status = 0
+    try:
+        exec(_code, namespace)
+        if cmd["mode"] == "functional":
+            _call_functional(namespace, cmd["func"])
+        for thread in threading.enumerate():  # like interpreter exit: wait for non-daemon threads
+            if thread is not threading.main_thread() and not thread.daemon:
+                thread.join()
+    except SystemExit as exc:
+        status = _exit_status(exc.code)
+    except BaseException:
+        traceback.print_exc()
+        status = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BaseException as exc:  # EFBIG past the output limit, or a closed stdout
+        os.write(2, f"\nflushing output failed: {exc!r}\n".encode())
+        status = status or 1
+    return status
+
+
+def _exit_status(code) -> int:
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    print(code, file=sys.stderr)
+    return 1
+
+
+def _call_functional(namespace: dict, func: str) -> None:
+    """LeetCode style: Solution().func(*args), args one JSON value per stdin line; result on fd 3."""
+    if "Solution" not in namespace:
+        raise NameError("the program defines no class Solution")
+    args = [json.loads(line) for line in sys.stdin.read().split("\n") if line.strip()]
+    result = getattr(namespace["Solution"](), func)(*args)
+    text = json.dumps(result)  # plain JSON only: an object whose __eq__ lies cannot survive this
+    with open(3, "w", encoding="utf-8", closefd=False) as out:
+        out.write(text)
+
+
+def _child(cmd: dict, fds: list[int], child_uid: int, sock: socket.socket) -> None:
+    """In the forked child: wire the test's descriptors, drop privileges, then run. Never returns."""
+    try:
+        sock.close()
+        for target, fd in enumerate(fds):
+            os.dup2(fd, target)
+        os.closerange(len(fds), 1 << 16)
+        _limit_child(cmd, child_uid)
+        if cmd["mode"] == "exec":
+            for sig in (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGXCPU):
+                signal.signal(sig, signal.SIG_DFL)  # Python ignores these; a C++ program must not
+            os.execve(cmd["argv"][0], cmd["argv"], cmd.get("env") or {"PATH": "/usr/bin:/bin"})
+        os._exit(_python_main(cmd))
+    except BaseException as exc:  # setup failed before the solution ran: say so, distinctly
+        try:
+            os.write(2, f"harness: cannot start the test: {exc!r}\n".encode())
+        finally:
+            os._exit(121)
+
+
+def _run(cmd: dict, fds: list[int], child_uid: int, sock: socket.socket) -> dict:
+    start = time.monotonic()
+    pid = os.fork()
+    if pid == 0:
+        _child(cmd, fds, child_uid, sock)
+    for fd in fds:
+        os.close(fd)
+    pidfd = os.pidfd_open(pid)
+    timed_out = not select.select([pidfd], [], [], cmd["wall_s"])[0]
+    if timed_out:
+        os.kill(pid, signal.SIGKILL)
+    _, status, usage = os.wait4(pid, 0)
+    wall = time.monotonic() - start
+    os.close(pidfd)
+    _kill_others()
+    _empty_scratch()
+    return {
+        "exit_code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
+        "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
+        "wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "timed_out": timed_out,
+        "setup_failed": os.WIFEXITED(status) and os.WEXITSTATUS(status) == 121,
+    }
+
+
+def _compile(path: str) -> dict:
+    global _code
+    try:
+        with open(path, encoding="utf-8", errors="surrogateescape") as f:
+            _code = compile(f.read(), "solution.py", "exec")
+        return {"error": None}
+    except (SyntaxError, ValueError, MemoryError, RecursionError) as exc:
+        return {"error": f"{type(exc).__name__}: {exc}"}
+
+
+def serve(sock_fd: int, child_uid: int) -> None:
+    sock = socket.socket(fileno=sock_fd)
+    while True:
+        try:
+            data, fds, _, _ = socket.recv_fds(sock, 1 << 16, 8)
+        except ConnectionError:
+            return
+        if not data:
+            return
+        cmd = json.loads(data)
+        if cmd["op"] == "compile":
+            reply = _compile(cmd["path"])
+        elif cmd["op"] == "run":
+            reply = _run(cmd, fds, child_uid, sock)
+        elif cmd["op"] == "save":
+            shutil.copyfile(cmd["src"], cmd["dst"])
+            os.chmod(cmd["dst"], 0o555)
+            _empty_scratch()
+            reply = {"ok": True}
+        else:
+            reply = {"error": f"unknown op {cmd['op']!r}"}
+        sock.send(json.dumps(reply).encode())
+
+
+if __name__ == "__main__":
+    serve(int(sys.argv[1]), int(sys.argv[2]))

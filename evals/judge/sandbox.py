@@ -1,0 +1,320 @@
+"""The sandbox that runs model-written programs: bubblewrap namespaces, a cgroup, rlimits, another uid.
+
+Usage::
+
+    from evals.judge.sandbox import Box, Limits, check_layers
+
+    print(check_layers())                    # what this machine offers; Box() refuses to start without it
+    with Box(memory_mb=256) as box:
+        box.write("solution.py", code)
+        error = box.compile_python("solution.py")
+        run = box.run("python", stdin_path, Limits(cpu_s=2, wall_s=4, memory_mb=256))
+        run.status, run.cpu_s, run.peak_mb, run.stdout_path
+
+Layers (all required; a missing one raises ``SandboxUnavailable`` naming it and the fix):
+
+* bubblewrap: new pid, network, ipc, uts, cgroup and mount namespaces. The filesystem holds only
+  read-only /usr (and its /bin, /lib symlinks), the Python installation, the submission's files at
+  /box (read-only), a private /proc, a minimal /dev, and size-limited tmpfs scratch (/work, /tmp).
+  No /etc, no /home, no host /tmp, no environment but PATH. Only ``lo`` exists: no network.
+* a cgroup per submission (``evals.judge.cgroups``): memory limit (OOM kill = MLE), pids limit (fork
+  bombs, 10k threads), exact CPU time and peak memory, and a kill that reaches setsid daemons.
+* uids: when the judge runs as root, the harness inside keeps only CAP_SETUID/SETGID/KILL and every
+  test runs as an unprivileged uid (RLIMIT_NPROC applies; it cannot signal or trace the harness).
+  As a normal user, bubblewrap's user namespace maps one uid, so tests share the harness's uid.
+* rlimits per test: CPU, file size (= output limit), open files, processes, no core dumps; the
+  stack may grow to the memory limit (deep recursion is legitimate).
+* bubblewrap sets no_new_privs, so setuid binaries cannot regain privileges.
+"""
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from evals.judge.cgroups import Cgroup, CgroupUnavailable, find_cgroups
+
+HARNESS = Path(__file__).with_name("harness.py")
+SANDBOX_UID = 61000  # tests run as SANDBOX_UID + slot when the judge is root; no passwd entry needed
+OUTPUT_LIMIT = 32 << 20  # bytes per stream; DMOJ uses 24 MiB
+HARNESS_SLACK_MB = 48  # the harness's own interpreter is charged to the same memory cgroup
+SCRATCH_MB = 64  # tmpfs for /work and /tmp; its pages are charged to the memory cgroup too
+PIDS = 64  # processes + threads per sandbox (harness included)
+
+
+class SandboxUnavailable(RuntimeError):
+    """A required isolation layer is missing; the message says which and how to install it."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    cpu_s: float = 2.0
+    wall_s: float = 6.0
+    memory_mb: int = 256
+    output_bytes: int = OUTPUT_LIMIT
+    open_files: int = 64
+    processes: int = PIDS
+
+
+@dataclass
+class Execution:
+    """One program run. ``status`` is ok, time_limit, memory_limit, output_limit or runtime_error."""
+
+    status: str
+    exit_code: int | None
+    signal: int | None
+    cpu_s: float
+    wall_s: float
+    peak_mb: float
+    stdout_path: str
+    stderr_tail: str
+    result_path: str | None = None
+    detail: str = ""
+
+    def to_dict(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if not k.endswith("_path")}
+
+
+@dataclass
+class Layers:
+    bwrap: str | None
+    cgroup: str
+    uid_drop: bool
+    python: str
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def python_prefix() -> Path:
+    """The real installation of this interpreter (not a venv or pyenv shim): bound read-only."""
+    return Path(sys.base_prefix).resolve()
+
+
+def python_binary() -> str:
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    return str(python_prefix() / "bin" / version)
+
+
+def check_layers() -> Layers:
+    problems = []
+    bwrap = shutil.which("bwrap")
+    if not bwrap:
+        problems.append("bubblewrap is not installed: apt-get install -y bubblewrap (Debian/Ubuntu), "
+                        "dnf install bubblewrap (Fedora)")
+    try:
+        parent = find_cgroups()
+        cgroup = f"v{parent.version} at {', '.join(str(d) for d in parent.dirs.values())}"
+    except (CgroupUnavailable, OSError) as exc:
+        cgroup = "unavailable"
+        problems.append(str(exc))
+    if not Path(python_binary()).exists():
+        problems.append(f"cannot find the interpreter {python_binary()}")
+    return Layers(bwrap, cgroup, os.geteuid() == 0, python_binary(), problems)
+
+
+def _bwrap_argv(box_dir: Path, sock_fd: int, child_uid: int, as_root: bool) -> list[str]:
+    prefix = str(python_prefix())
+    argv = ["bwrap", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+            "--die-with-parent", "--new-session", "--clearenv", "--setenv", "PATH", "/usr/bin:/bin",
+            "--ro-bind", "/usr", "/usr"]
+    for link in ("bin", "lib", "lib64", "sbin"):
+        target = Path("/") / link
+        if target.is_symlink():
+            argv += ["--symlink", os.readlink(target), f"/{link}"]
+        elif target.is_dir():
+            argv += ["--ro-bind", str(target), f"/{link}"]
+    if not prefix.startswith("/usr/"):
+        for parent in reversed(Path(prefix).parents[:-1]):  # e.g. /root is 0700 on the host
+            argv += ["--perms", "0755", "--dir", str(parent)]
+        argv += ["--ro-bind", prefix, prefix]
+    argv += ["--ro-bind", str(box_dir), "/box", "--proc", "/proc", "--dev", "/dev"]
+    for mount in ("/work", "/tmp", "/state"):
+        argv += ["--size", str(SCRATCH_MB << 20), "--perms", "1777" if mount != "/state" else "0755",
+                 "--tmpfs", mount]
+    argv += ["--chdir", "/work"]
+    if as_root:
+        # No user namespace: the tests' uid is then a real, unprivileged host uid.
+        argv += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_KILL"]
+    else:
+        argv += ["--unshare-user"]
+    return argv + ["--", python_binary(), "-I", "/box/harness.py", str(sock_fd), str(child_uid)]
+
+
+class Box:
+    """One submission's sandbox: a host directory (read-only inside), a cgroup, a harness process."""
+
+    def __init__(self, memory_mb: int = 256, slot: int = 0, pids: int = PIDS):
+        layers = check_layers()
+        if not layers.ok:
+            raise SandboxUnavailable("the code sandbox cannot start: " + " | ".join(layers.problems))
+        self.as_root = os.geteuid() == 0
+        self.child_uid = SANDBOX_UID + slot if self.as_root else -1
+        self.memory_mb = memory_mb
+        self.pids = pids
+        self.dir = Path(tempfile.mkdtemp(prefix="r1-judge-"))
+        self.box_dir = self.dir / "box"
+        self.io_dir = self.dir / "io"  # test stdin/stdout files: never mounted, passed as descriptors
+        self.box_dir.mkdir()
+        self.io_dir.mkdir(mode=0o700)
+        shutil.copyfile(HARNESS, self.box_dir / "harness.py")
+        self.cgroup: Cgroup | None = None
+        self.proc: subprocess.Popen | None = None
+        self.sock: socket.socket | None = None
+        self.runs = 0
+
+    # --- lifecycle -------------------------------------------------------------------------------
+
+    def __enter__(self) -> Box:
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def start(self) -> None:
+        memory = (self.memory_mb + HARNESS_SLACK_MB) << 20
+        self.cgroup = find_cgroups().create(f"box-{os.getpid()}-{id(self):x}-{time.monotonic_ns()}", memory, self.pids)
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        procs_files = self.cgroup.procs_files()
+        stack = (self.memory_mb << 20, self.memory_mb << 20)
+
+        def enter_cgroup() -> None:  # runs in the child between fork and exec: syscalls only
+            for path in procs_files:
+                fd = os.open(path, os.O_WRONLY)
+                os.write(fd, b"0")
+                os.close(fd)
+            resource.setrlimit(resource.RLIMIT_STACK, stack)
+            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+        self.proc = subprocess.Popen(
+            _bwrap_argv(self.box_dir, theirs.fileno(), self.child_uid, self.as_root),
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            pass_fds=(theirs.fileno(),), preexec_fn=enter_cgroup, close_fds=True,
+        )
+        theirs.close()
+        self.sock = ours
+
+    def close(self) -> None:
+        if self.sock:
+            self.sock.close()
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+        if self.proc:
+            self.proc.wait()
+            if self.proc.stderr:
+                self.proc.stderr.close()
+        if self.cgroup:
+            self.cgroup.remove()
+        shutil.rmtree(self.dir, ignore_errors=True)
+        self.proc = self.cgroup = self.sock = None
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    # --- talking to the harness ------------------------------------------------------------------
+
+    def _ask(self, command: dict, fds: list[int] = (), timeout: float = 30.0) -> dict:
+        """Send one command; None-free answer or SandboxCrash when the harness is gone or silent."""
+        assert self.sock is not None
+        try:
+            socket.send_fds(self.sock, [json.dumps(command).encode()], list(fds))
+            self.sock.settimeout(timeout)
+            data = self.sock.recv(1 << 16)
+        except (OSError, TimeoutError) as exc:
+            raise SandboxCrash(self._crash_detail(f"{type(exc).__name__}: {exc}")) from exc
+        if not data:
+            raise SandboxCrash(self._crash_detail("the harness closed its socket"))
+        return json.loads(data)
+
+    def _crash_detail(self, what: str) -> str:
+        err = ""
+        if self.proc and self.proc.poll() is not None and self.proc.stderr:
+            err = self.proc.stderr.read(4000).decode(errors="replace").strip()
+        return what + (f"; sandbox said: {err}" if err else "")
+
+    def write(self, name: str, text: str | bytes) -> str:
+        """Put a file at /box/NAME (read-only inside); returns its path inside the sandbox."""
+        data = text.encode("utf-8", "surrogateescape") if isinstance(text, str) else text
+        (self.box_dir / name).write_bytes(data)
+        return f"/box/{name}"
+
+    def compile_python(self, name: str) -> str | None:
+        """Byte-compile /box/NAME in the harness; the error message, or None when it compiles."""
+        return self._ask({"op": "compile", "path": f"/box/{name}"})["error"]
+
+    def save(self, src: str, dst: str) -> None:
+        """Copy a file built in the scratch dir (e.g. by g++) to /state, read-only for tests."""
+        self._ask({"op": "save", "src": src, "dst": dst})
+
+    def run(self, mode: str, stdin_path: str | Path, limits: Limits, *, argv: list[str] | None = None,
+            func: str | None = None, env: dict[str, str] | None = None) -> Execution:
+        """Run one test: ``mode`` is "exec" (argv inside the sandbox), "python" or "functional"."""
+        assert self.cgroup is not None
+        self.runs += 1
+        out = self.io_dir / f"{self.runs}.out"
+        err = self.io_dir / f"{self.runs}.err"
+        res = self.io_dir / f"{self.runs}.json" if mode == "functional" else None
+        files = [open(stdin_path, "rb"), open(out, "wb"), open(err, "wb")] + ([open(res, "wb")] if res else [])
+        command = {"op": "run", "mode": mode, "argv": argv or [], "func": func, "env": env,
+                   "cpu_s": limits.cpu_s, "wall_s": limits.wall_s, "fsize": limits.output_bytes,
+                   "nofile": limits.open_files, "nproc": limits.processes}
+        cpu_before = self.cgroup.cpu_s()
+        oom_before = self.cgroup.oom_kills()
+        base = self.cgroup.memory_bytes()
+        self.cgroup.reset_peak()
+        try:
+            reply = self._ask(command, [f.fileno() for f in files], timeout=limits.wall_s + 10)
+        except SandboxCrash as exc:
+            reply = {"crashed": str(exc)}
+        finally:
+            for f in files:
+                f.close()
+        cpu = self.cgroup.cpu_s() - cpu_before
+        peak = max(0, self.cgroup.peak_bytes() - base) / (1 << 20)
+        return _classify(reply, cpu, peak, self.cgroup.oom_kills() > oom_before, limits, out, err, res)
+
+
+class SandboxCrash(RuntimeError):
+    """The harness died or stopped answering (the submission may have caused it)."""
+
+
+def _tail(path: Path, size: int = 2000) -> str:
+    with open(path, "rb") as f:
+        f.seek(max(0, path.stat().st_size - size))
+        return f.read().decode("utf-8", errors="replace")
+
+
+def _classify(reply: dict, cpu: float, peak_mb: float, oom: bool, limits: Limits,
+              out: Path, err: Path, res: Path | None) -> Execution:
+    """Status from the harness's report, the cgroup's counters and the output sizes."""
+    stderr = _tail(err)
+    code, sig = reply.get("exit_code"), reply.get("signal")
+    wall = reply.get("wall_s", 0.0)
+    if "crashed" in reply:
+        status, detail = "runtime_error", f"the sandbox's harness stopped ({reply['crashed']})"
+    elif reply.get("setup_failed"):
+        raise SandboxCrash(f"the harness could not start the test: {stderr.strip()}")
+    elif oom or (code and ("MemoryError" in stderr or "std::bad_alloc" in stderr)):
+        status, detail = "memory_limit", f"over {limits.memory_mb} MB"
+    elif reply.get("timed_out") or cpu > limits.cpu_s or sig == 24:  # 24 = SIGXCPU
+        status, detail = "time_limit", f"cpu {cpu:.2f}s, wall {wall:.2f}s (limits {limits.cpu_s}s / {limits.wall_s}s)"
+    elif out.stat().st_size >= limits.output_bytes or err.stat().st_size >= limits.output_bytes or sig == 25:
+        status, detail = "output_limit", f"output reached {limits.output_bytes} bytes"
+    elif sig is not None or code != 0:
+        status = "runtime_error"
+        detail = f"killed by signal {sig}" if sig is not None else f"exit code {code}"
+    else:
+        status, detail = "ok", ""
+    return Execution(status, code, sig, round(cpu, 4), round(wall, 4), round(peak_mb, 2), str(out), stderr,
+                     str(res) if res else None, detail)

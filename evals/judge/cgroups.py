@@ -95,18 +95,25 @@ class Cgroup:
     def make(self, memory_bytes: int, pids: int) -> None:
         for d in self.dirs.values():
             d.mkdir()
-        if self.version == 1:
-            (self.dirs["memory"] / "memory.limit_in_bytes").write_text(str(memory_bytes))
-            swap = self.dirs["memory"] / "memory.memsw.limit_in_bytes"
-            if swap.exists():  # without this the tree could page out instead of hitting the limit
-                swap.write_text(str(memory_bytes))
-            (self.dirs["pids"] / "pids.max").write_text(str(pids))
-        else:
-            group = self.dirs["unified"]
-            (group / "memory.max").write_text(str(memory_bytes))
-            if (group / "memory.swap.max").exists():
-                (group / "memory.swap.max").write_text("0")
-            (group / "pids.max").write_text(str(pids))
+        if self.version == 2 and (self.dirs["unified"] / "memory.swap.max").exists():
+            (self.dirs["unified"] / "memory.swap.max").write_text("0")  # hit the limit, never page out
+        (self.dirs["unified" if self.version == 2 else "pids"] / "pids.max").write_text(str(pids))
+        self.set_memory(memory_bytes)
+
+    def set_memory(self, memory_bytes: int) -> None:
+        """Set the memory limit (lowered or raised between a compile and the tests)."""
+        if self.version == 2:
+            (self.dirs["unified"] / "memory.max").write_text(str(memory_bytes))
+            return
+        memory = self.dirs["memory"] / "memory.limit_in_bytes"
+        swap = self.dirs["memory"] / "memory.memsw.limit_in_bytes"  # memory + swap, so nothing pages out
+        if not swap.exists():
+            memory.write_text(str(memory_bytes))
+            return
+        # The kernel keeps memsw >= memory at every step: raise memsw first, lower it last.
+        first, second = (swap, memory) if memory_bytes > int(memory.read_text()) else (memory, swap)
+        first.write_text(str(memory_bytes))
+        second.write_text(str(memory_bytes))
 
     def procs_files(self) -> list[str]:
         """The files a new process writes "0" into to join this group (done before it drops root)."""

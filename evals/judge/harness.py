@@ -91,7 +91,7 @@ def _python_main(cmd: dict) -> int:
     sys.stdout = open(1, "w", encoding="utf-8", errors="surrogateescape", closefd=False)
     sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", closefd=False, buffering=1)
     sys.__stdin__, sys.__stdout__, sys.__stderr__ = sys.stdin, sys.stdout, sys.stderr
-    sys.argv = ["solution.py"]
+    sys.argv = cmd.get("argv") or ["solution.py"]
     sys.set_int_max_str_digits(0)  # 10^5-digit answers are legitimate in competitive programming
     namespace = {"__name__": "__main__", "__builtins__": builtins, "__file__": "solution.py"}
     status = 0
@@ -171,7 +171,8 @@ def _run(cmd: dict, fds: list[int], child_uid: int, sock: socket.socket) -> dict
     wall = time.monotonic() - start
     os.close(pidfd)
     _kill_others()
-    _empty_scratch()
+    if not cmd.get("keep_scratch"):
+        _empty_scratch()
     return {
         "exit_code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
         "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,

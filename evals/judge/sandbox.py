@@ -48,6 +48,7 @@ OUTPUT_LIMIT = 32 << 20  # bytes per stream; DMOJ uses 24 MiB
 HARNESS_SLACK_MB = 48  # the harness's own interpreter is charged to the same memory cgroup
 SCRATCH_MB = 64  # tmpfs for /work and /tmp; its pages are charged to the memory cgroup too
 PIDS = 64  # processes + threads per sandbox (harness included)
+CXX = ["/usr/bin/g++", "-O2", "-std=c++17", "-pipe", "-o", "/work/program", "/box/program.cpp"]
 
 
 class SandboxUnavailable(RuntimeError):
@@ -64,6 +65,9 @@ class Limits:
     processes: int = PIDS
 
 
+COMPILE_LIMITS = Limits(cpu_s=30, wall_s=60, memory_mb=1024, output_bytes=64 << 20, processes=32)
+
+
 @dataclass
 class Execution:
     """One program run. ``status`` is ok, time_limit, memory_limit, output_limit or runtime_error."""
@@ -75,6 +79,7 @@ class Execution:
     wall_s: float
     peak_mb: float
     stdout_path: str
+    stderr_path: str
     stderr_tail: str
     result_path: str | None = None
     detail: str = ""
@@ -159,7 +164,8 @@ class Box:
         if not layers.ok:
             raise SandboxUnavailable("the code sandbox cannot start: " + " | ".join(layers.problems))
         self.as_root = os.geteuid() == 0
-        self.child_uid = SANDBOX_UID + slot if self.as_root else -1
+        # Distinct uids per process and slot, so RLIMIT_NPROC is never shared by two sandboxes.
+        self.child_uid = SANDBOX_UID + (os.getpid() % 1000) * 64 + slot % 64 if self.as_root else -1
         self.memory_mb = memory_mb
         self.pids = pids
         self.dir = Path(tempfile.mkdtemp(prefix="r1-judge-"))
@@ -172,6 +178,7 @@ class Box:
         self.proc: subprocess.Popen | None = None
         self.sock: socket.socket | None = None
         self.runs = 0
+        self.language: str | None = None
 
     # --- lifecycle -------------------------------------------------------------------------------
 
@@ -257,8 +264,38 @@ class Box:
         """Copy a file built in the scratch dir (e.g. by g++) to /state, read-only for tests."""
         self._ask({"op": "save", "src": src, "dst": dst})
 
+    def build(self, source: str, language: str) -> str | None:
+        """Make ``source`` runnable (Python byte-compiled in the harness; C++ by g++ inside this
+        sandbox, under COMPILE_LIMITS). Returns the compiler's message on failure, else None."""
+        if language == "python":
+            self.write("program.py", source)
+            self.language = language
+            return self.compile_python("program.py")
+        if language != "cpp":
+            raise ValueError(f"unknown language {language!r}; use python or cpp")
+        self.write("program.cpp", source)
+        empty = self.io_dir / "empty.in"
+        empty.write_bytes(b"")
+        run = self.run("exec", empty, COMPILE_LIMITS, argv=CXX, keep_scratch=True)
+        if run.status != "ok":
+            message = Path(run.stderr_path).read_bytes()[:4000].decode("utf-8", errors="replace")
+            stopped = "" if run.status == "runtime_error" else f"compilation stopped: {run.status} ({run.detail})\n"
+            return (stopped + message) or f"g++ failed ({run.detail})"
+        self.save("/work/program", "/state/program")
+        self.language = language
+        return None
+
+    def run_program(self, stdin_path: str | Path, limits: Limits, args: list[str] = (),
+                    func: str | None = None) -> Execution:
+        """Run what ``build`` made: on stdin (``args`` as argv[1:]), or as Solution().func when ``func``."""
+        if func is not None:
+            return self.run("functional", stdin_path, limits, func=func)
+        if self.language == "python":
+            return self.run("python", stdin_path, limits, argv=["program.py", *args])
+        return self.run("exec", stdin_path, limits, argv=["/state/program", *args])
+
     def run(self, mode: str, stdin_path: str | Path, limits: Limits, *, argv: list[str] | None = None,
-            func: str | None = None, env: dict[str, str] | None = None) -> Execution:
+            func: str | None = None, env: dict[str, str] | None = None, keep_scratch: bool = False) -> Execution:
         """Run one test: ``mode`` is "exec" (argv inside the sandbox), "python" or "functional"."""
         assert self.cgroup is not None
         self.runs += 1
@@ -268,7 +305,8 @@ class Box:
         files = [open(stdin_path, "rb"), open(out, "wb"), open(err, "wb")] + ([open(res, "wb")] if res else [])
         command = {"op": "run", "mode": mode, "argv": argv or [], "func": func, "env": env,
                    "cpu_s": limits.cpu_s, "wall_s": limits.wall_s, "fsize": limits.output_bytes,
-                   "nofile": limits.open_files, "nproc": limits.processes}
+                   "nofile": limits.open_files, "nproc": limits.processes, "keep_scratch": keep_scratch}
+        self.cgroup.set_memory((limits.memory_mb + HARNESS_SLACK_MB) << 20)
         cpu_before = self.cgroup.cpu_s()
         oom_before = self.cgroup.oom_kills()
         base = self.cgroup.memory_bytes()
@@ -316,5 +354,5 @@ def _classify(reply: dict, cpu: float, peak_mb: float, oom: bool, limits: Limits
         detail = f"killed by signal {sig}" if sig is not None else f"exit code {code}"
     else:
         status, detail = "ok", ""
-    return Execution(status, code, sig, round(cpu, 4), round(wall, 4), round(peak_mb, 2), str(out), stderr,
+    return Execution(status, code, sig, round(cpu, 4), round(wall, 4), round(peak_mb, 2), str(out), str(err), stderr,
                      str(res) if res else None, detail)

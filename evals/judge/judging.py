@@ -1,0 +1,158 @@
+"""Judge a program against a problem's tests in the sandbox: compile, run each test, compare.
+
+Usage::
+
+    from evals.judge.judging import judge_code, judge_completion, judge_many
+
+    result = judge_code(problem, code, "python")        # or "cpp"
+    result.reason, result.correct, result.tests[0].time_s
+    result = judge_completion(problem, completion, "python")  # extracts the code first (or no_code)
+    results = judge_many([(problem, code, "cpp"), ...], workers=2)
+
+Per test: the program's stdout goes to a host file the sandbox cannot name; the comparison
+(``evals.judge.compare``) or the checker (``evals.judge.checkers``) runs outside the program's
+sandbox, so expected outputs never enter it. A verdict never comes from the exit code alone.
+Python runs in the harness's forked interpreter; C++ is built with g++ -O2 -std=c++17 inside the
+same sandbox (with its own, larger limits), then run from a read-only copy.
+"""
+from __future__ import annotations
+
+import itertools
+import os
+import queue
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from evals.judge import checkers
+from evals.judge.compare import compare_functional, worst
+from evals.judge.problems import CodeProblem, extract_code
+from evals.judge.sandbox import COMPILE_LIMITS, Box, Execution, Limits, SandboxCrash
+
+JUDGE_VERSION = "1"  # bump when a change can move a verdict
+LANGUAGES = ("python", "cpp")
+_SLOTS = itertools.count()
+
+
+@dataclass
+class TestResult:
+    __test__ = False  # not a pytest class
+
+    index: int
+    reason: str
+    time_s: float
+    wall_s: float
+    memory_mb: float
+    exit_code: int | None = None
+    signal: int | None = None
+    detail: str = ""
+
+
+@dataclass
+class JudgeResult:
+    problem_id: str
+    language: str
+    reason: str
+    tests: list[TestResult] = field(default_factory=list)
+    total_tests: int = 0
+    compile_output: str | None = None
+    version: str = JUDGE_VERSION
+
+    @property
+    def correct(self) -> bool:
+        return self.reason == "correct"
+
+    @property
+    def passed(self) -> int:
+        return sum(t.reason == "correct" for t in self.tests)
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "correct": self.correct, "passed": self.passed}
+
+
+def _test_limits(problem: CodeProblem) -> Limits:
+    # Wall time covers a loaded machine and programs that sleep; CPU time decides TLE.
+    return Limits(cpu_s=problem.time_limit_s, wall_s=2 * problem.time_limit_s + 1, memory_mb=problem.memory_mb)
+
+
+def _run_test(box: Box, problem: CodeProblem, index: int, limits: Limits) -> Execution:
+    stdin = box.io_dir / "test.in"
+    stdin.write_text(problem.tests[index].input, encoding="utf-8", errors="surrogateescape")
+    return box.run_program(stdin, limits, func=problem.func_name if problem.kind == "functional" else None)
+
+
+def _check(problem: CodeProblem, index: int, run: Execution, checker: checkers.Checker) -> tuple[str, str]:
+    expected = problem.tests[index].output
+    if problem.kind == "functional":
+        got = Path(run.result_path).read_text(encoding="utf-8", errors="replace") if run.result_path else ""
+        ok, why = compare_functional(got, expected)
+        return ("correct" if ok else "wrong_answer"), why
+    return checker.check(problem.tests[index].input, run.stdout_path, expected)
+
+
+def judge_code(problem: CodeProblem, code: str, language: str, *, stop_at_first_failure: bool = True,
+               slot: int | None = None) -> JudgeResult:
+    """Run ``code`` on every test of ``problem`` (stopping at the first failure by default)."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}; use one of {LANGUAGES}")
+    result = JudgeResult(problem.id, language, "judge_error", total_tests=len(problem.tests))
+    limits = _test_limits(problem)
+    slot = next(_SLOTS) % 64 if slot is None else slot
+    with Box(memory_mb=max(problem.memory_mb, COMPILE_LIMITS.memory_mb), slot=slot) as box, \
+            checkers.open_checker(problem.checker, slot=slot) as checker:
+        try:
+            result.compile_output = box.build(code, language)
+        except SandboxCrash as exc:
+            result.compile_output = f"the sandbox failed while compiling: {exc}"
+            return result
+        if result.compile_output is not None:
+            result.reason = "compile_error"
+            return result
+        for index in range(len(problem.tests)):
+            try:
+                run = _run_test(box, problem, index, limits)
+                reason, why = (run.status, run.detail) if run.status != "ok" else _check(problem, index, run, checker)
+            except (SandboxCrash, checkers.CheckerError) as exc:
+                run, reason, why = None, "judge_error", str(exc)
+            result.tests.append(TestResult(
+                index, reason, run.cpu_s if run else 0.0, run.wall_s if run else 0.0, run.peak_mb if run else 0.0,
+                run.exit_code if run else None, run.signal if run else None,
+                why if reason != "runtime_error" or not run else f"{why}\n{run.stderr_tail[-1000:]}".strip()))
+            if reason != "correct" and (stop_at_first_failure or not box.alive()):
+                break
+    result.reason = worst([t.reason for t in result.tests])
+    if result.reason == "correct" and len(result.tests) < len(problem.tests):
+        result.reason = "judge_error"  # never claim a pass for tests that did not run
+    return result
+
+
+def judge_completion(problem: CodeProblem, completion: str, language: str, *, think_prefilled: bool = False,
+                     stop_at_first_failure: bool = True) -> JudgeResult:
+    """Extract the last code block of ``language`` after the reasoning, then judge it."""
+    code = extract_code(completion, language, think_prefilled=think_prefilled)
+    if code is None:
+        return JudgeResult(problem.id, language, "no_code", total_tests=len(problem.tests))
+    return judge_code(problem, code, language, stop_at_first_failure=stop_at_first_failure)
+
+
+def judge_many(jobs: list[tuple[CodeProblem, str, str]], workers: int | None = None, *,
+               stop_at_first_failure: bool = True) -> list[JudgeResult]:
+    """Judge independent submissions in parallel, one sandbox each; results in input order.
+
+    Threads suffice: the work happens in the sandboxes' processes, so ``workers`` sandboxes run
+    at once (default: one per core). Each concurrent sandbox gets its own uid slot.
+    """
+    workers = workers or os.cpu_count() or 1
+    slots: queue.Queue[int] = queue.Queue()
+    for s in range(workers):
+        slots.put(s)
+
+    def one(job: tuple[CodeProblem, str, str]) -> JudgeResult:
+        slot = slots.get()
+        try:
+            return judge_code(*job, stop_at_first_failure=stop_at_first_failure, slot=slot)
+        finally:
+            slots.put(slot)
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(one, jobs))

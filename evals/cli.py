@@ -102,7 +102,25 @@ def _build_parser() -> argparse.ArgumentParser:
     sub.add_parser("models", help="list the model registry", description="List registry models and their defaults.")
     sub.add_parser("benchmarks", help="list the benchmarks", description="List benchmarks, sources and defaults.")
     _add_verify(sub)
+    _add_judge(sub)
     return parser
+
+
+def _add_judge(sub: argparse._SubParsersAction) -> None:
+    judge = sub.add_parser(
+        "judge", help="run a program on a code problem's tests in the sandbox; print the verdict as JSON",
+        description="Judge SOLUTION_FILE (Python or C++ source, or a model completion with --completion) on "
+                    "the tests of PROBLEM.json (format: README, 'Code judge'). Prints the verdict, and per test "
+                    "the verdict, CPU time and peak memory, as JSON. Exit code 0 when accepted, 1 when not, "
+                    "2 on bad input, 3 when the sandbox is unavailable. `judge --check` reports the sandbox's "
+                    "isolation layers on this machine.")
+    judge.add_argument("problem", nargs="?", help="problem JSON file")
+    judge.add_argument("solution", nargs="?", help="source file (or a completion with --completion)")
+    judge.add_argument("--language", choices=["python", "cpp"], help="default: from the file suffix (.cpp/.cc -> cpp)")
+    judge.add_argument("--completion", action="store_true",
+                       help="the file is a model completion: judge its last code block after </think>")
+    judge.add_argument("--all-tests", action="store_true", help="run every test instead of stopping at the first failure")
+    judge.add_argument("--check", action="store_true", help="report the sandbox's layers on this machine and exit")
 
 
 def _add_verify(sub: argparse._SubParsersAction) -> None:
@@ -207,6 +225,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .verify_file import verify_file
 
         return verify_file(args)
+    if args.command == "judge":
+        from .judge.cli import judge_command
+
+        return judge_command(args)
     return 2
 
 

@@ -19,6 +19,8 @@ from .verifiers import VERIFIER_VERSION, VerifierPool
 
 def equivalence(kind: str, pool: VerifierPool | None) -> Callable[[str, str], bool]:
     """How cons@k decides that two extracted answers vote together."""
+    if kind == "exact":  # code: programs vote together only when identical
+        return lambda a, b: a == b
     if kind == "letter":
         return lambda a, b: a.strip().upper() == b.strip().upper()
     if kind == "integer":

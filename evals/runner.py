@@ -243,6 +243,13 @@ class Runner:
         }
 
 
+def _judge_timeout(bench: Benchmark, items: list) -> float | None:
+    """Code is judged test by test: allow compiling (and a checker) plus every test's wall limit."""
+    if bench.verifier != "code" or not items:
+        return None
+    return max(120 + len(ref["tests"]) * (2 * ref.get("time_limit_s", 2.0) + 1) for _, _, ref, _ in items)
+
+
 def verify_samples(pool: VerifierPool, bench: Benchmark, problems: dict[str, Problem],
                    samples: list[dict], desc: str | None = None) -> list[dict[str, Any]]:
     """Verdict rows for sample rows; the one place where stored samples meet the verifiers."""
@@ -251,7 +258,7 @@ def verify_samples(pool: VerifierPool, bench: Benchmark, problems: dict[str, Pro
         problem = problems[s["problem_id"]]
         text, prefilled = sample_for_verifier(s["completion"] or "", s.get("reasoning"), bool(s.get("think_prefilled")))
         opts = {"finish_reason": s.get("finish_reason"), **problem.verify_opts}
-        if bench.verifier in ("math", "aime", "choice"):
+        if bench.verifier in ("math", "aime", "choice", "code"):
             opts["think_prefilled"] = prefilled
         items.append((bench.verifier, text, problem.reference, opts))
     bar = tqdm(total=len(items), desc=desc, unit="sample", file=sys.stderr) if desc else None
@@ -259,7 +266,7 @@ def verify_samples(pool: VerifierPool, bench: Benchmark, problems: dict[str, Pro
     def progress(done: int, total: int) -> None:
         bar.update(done - bar.n)
 
-    verdicts = pool.verify_batch(items, progress=progress if bar else None)
+    verdicts = pool.verify_batch(items, progress=progress if bar else None, timeout=_judge_timeout(bench, items))
     if bar:
         bar.close()
     key_fields = ("model", "revision", "prompt_hash", "sampling_hash", "sample_index", "benchmark", "problem_id")

@@ -9,10 +9,14 @@ import importlib
 
 from .aime import AIME24, AIME25
 from .base import PROMPT_VERSION, R1_INSTRUCTION, Benchmark, Problem
+from .codeforces import CODEFORCES
 from .gpqa import GPQA_DIAMOND
+from .livecodebench import LIVECODEBENCH
 from .math500 import MATH500
 
-BENCHMARKS: dict[str, Benchmark] = {b.name: b for b in (AIME24, AIME25, MATH500, GPQA_DIAMOND)}
+BENCHMARKS: dict[str, Benchmark] = {
+    b.name: b for b in (AIME24, AIME25, MATH500, GPQA_DIAMOND, LIVECODEBENCH, CODEFORCES)
+}
 
 __all__ = ["BENCHMARKS", "Benchmark", "Problem", "PROMPT_VERSION", "R1_INSTRUCTION", "get_benchmark"]
 

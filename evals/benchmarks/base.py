@@ -37,7 +37,7 @@ class Benchmark:
     load: Callable[[dict[str, str]], list[Problem]]  # data_files (name -> path) in, problems out
     source: str  # where the data comes from, with its pin
     breakdowns: tuple[str, ...] = ()  # metadata fields worth a per-group table
-    answer_equivalence: str = "math"  # how cons@k groups answers: math, integer, letter
+    answer_equivalence: str = "math"  # how cons@k groups answers: math, integer, letter, exact
     data_file: str | None = None  # the pinned file shipped in evals/data, if any
 
     def data_sha256(self, data_files: dict[str, str]) -> str | None:

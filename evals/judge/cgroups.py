@@ -44,9 +44,22 @@ class CgroupParent:
     dirs: dict[str, Path]  # controller -> directory; v2 uses the key "unified"
 
     def create(self, name: str, memory_bytes: int, pids: int) -> Cgroup:
-        group = Cgroup(self.version, {c: d / name for c, d in self.dirs.items()})
+        """A new group ``box-<pid>-<name>``; first, empty groups left by dead judges are removed."""
+        self.sweep()
+        group = Cgroup(self.version, {c: d / f"box-{os.getpid()}-{name}" for c, d in self.dirs.items()})
         group.make(memory_bytes, pids)
         return group
+
+    def sweep(self) -> None:
+        """rmdir the groups of judge processes that died (killed before their cleanup ran)."""
+        for d in self.dirs.values():
+            for child in d.glob("box-*"):
+                owner = child.name.split("-")[1]
+                if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+                    try:
+                        child.rmdir()  # fails while processes remain: then it is not stale yet
+                    except OSError:
+                        pass
 
 
 def find_cgroups(base_name: str = "r1-judge") -> CgroupParent:

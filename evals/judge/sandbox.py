@@ -191,7 +191,7 @@ class Box:
 
     def start(self) -> None:
         memory = (self.memory_mb + HARNESS_SLACK_MB) << 20
-        self.cgroup = find_cgroups().create(f"box-{os.getpid()}-{id(self):x}-{time.monotonic_ns()}", memory, self.pids)
+        self.cgroup = find_cgroups().create(f"{id(self):x}-{time.monotonic_ns()}", memory, self.pids)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         procs_files = self.cgroup.procs_files()
         stack = (self.memory_mb << 20, self.memory_mb << 20)

@@ -113,9 +113,12 @@ class VerifierPool:
         return self.verify_batch([(kind, completion, reference, opts)])[0]
 
     def verify_batch(
-        self, items: Sequence[Item], *, progress: Callable[[int, int], None] | None = None
+        self, items: Sequence[Item], *, progress: Callable[[int, int], None] | None = None,
+        timeout: float | None = None,
     ) -> list[Verdict]:
-        """Verify (kind, completion, reference[, options]) items; results keep the input order."""
+        """Verify (kind, completion, reference[, options]) items; results keep the input order.
+        ``timeout`` overrides the pool's limit per item for this batch (code judging needs more)."""
+        limit_s = timeout or self.timeout
         if self._closed:
             raise RuntimeError("VerifierPool is closed")
         tasks = [_task(i, item) for i, item in enumerate(items)]
@@ -130,7 +133,7 @@ class VerifierPool:
                 for slot, worker in enumerate(workers):
                     if worker.ready and slot not in running and (task := next(todo, None)):
                         worker.conn.send(task[1:])
-                        running[slot] = (task[0], time.monotonic() + self.timeout)
+                        running[slot] = (task[0], time.monotonic() + limit_s)
                 watch = {workers[s].conn: s for s in range(len(workers)) if s in running or not workers[s].ready}
                 deadlines = [deadline for _, deadline in running.values()]
                 limit = max(0.0, min(deadlines) - time.monotonic()) if deadlines else _STARTUP_LIMIT_S
@@ -141,7 +144,7 @@ class VerifierPool:
                 for slot, (index, deadline) in list(running.items()):
                     if now >= deadline:
                         del running[slot]
-                        results[index] = failure("timeout", details={"limit_s": self.timeout})
+                        results[index] = failure("timeout", details={"limit_s": limit_s})
                         workers[slot] = self._replace(workers[slot])
                         done += 1
                 if progress:

@@ -13,6 +13,7 @@ VERIFIERS: dict[str, str] = {
     "math": "evals.verifiers.math_verifier:verify_math",
     "aime": "evals.verifiers.math_verifier:verify_aime",
     "choice": "evals.verifiers.choice:verify_choice",
+    "code": "evals.judge.verifier:verify_code",
 }
 
 

@@ -21,6 +21,7 @@ import itertools
 import os
 import queue
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -56,6 +57,7 @@ class JudgeResult:
     tests: list[TestResult] = field(default_factory=list)
     total_tests: int = 0
     compile_output: str | None = None
+    error: str | None = None  # why the judge itself failed (judge_error before any test ran)
     version: str = JUDGE_VERSION
 
     @property
@@ -96,34 +98,43 @@ def judge_code(problem: CodeProblem, code: str, language: str, *, stop_at_first_
     if language not in LANGUAGES:
         raise ValueError(f"unknown language {language!r}; use one of {LANGUAGES}")
     result = JudgeResult(problem.id, language, "judge_error", total_tests=len(problem.tests))
-    limits = _test_limits(problem)
     slot = next(_SLOTS) % 64 if slot is None else slot
-    with Box(memory_mb=max(problem.memory_mb, COMPILE_LIMITS.memory_mb), slot=slot) as box, \
-            checkers.open_checker(problem.checker, slot=slot) as checker:
+    with ExitStack() as stack:
         try:
+            box = stack.enter_context(Box(memory_mb=max(problem.memory_mb, COMPILE_LIMITS.memory_mb), slot=slot))
             result.compile_output = box.build(code, language)
-        except SandboxCrash as exc:
-            result.compile_output = f"the sandbox failed while compiling: {exc}"
+            if result.compile_output is not None:
+                result.reason = "compile_error"
+                return result
+            checker = stack.enter_context(checkers.open_checker(problem.checker, slot=slot))
+        except (SandboxCrash, checkers.CheckerError) as exc:
+            result.error = str(exc)
             return result
-        if result.compile_output is not None:
-            result.reason = "compile_error"
-            return result
-        for index in range(len(problem.tests)):
-            try:
-                run = _run_test(box, problem, index, limits)
-                reason, why = (run.status, run.detail) if run.status != "ok" else _check(problem, index, run, checker)
-            except (SandboxCrash, checkers.CheckerError) as exc:
-                run, reason, why = None, "judge_error", str(exc)
-            result.tests.append(TestResult(
-                index, reason, run.cpu_s if run else 0.0, run.wall_s if run else 0.0, run.peak_mb if run else 0.0,
-                run.exit_code if run else None, run.signal if run else None,
-                why if reason != "runtime_error" or not run else f"{why}\n{run.stderr_tail[-1000:]}".strip()))
-            if reason != "correct" and (stop_at_first_failure or not box.alive()):
-                break
+        _run_tests(problem, box, checker, result, stop_at_first_failure)
     result.reason = worst([t.reason for t in result.tests])
     if result.reason == "correct" and len(result.tests) < len(problem.tests):
         result.reason = "judge_error"  # never claim a pass for tests that did not run
     return result
+
+
+def _run_tests(problem: CodeProblem, box: Box, checker: checkers.Checker, result: JudgeResult,
+               stop_at_first_failure: bool) -> None:
+    limits = _test_limits(problem)
+    for index in range(len(problem.tests)):
+        try:
+            run = _run_test(box, problem, index, limits)
+            reason, why = (run.status, run.detail) if run.status != "ok" else _check(problem, index, run, checker)
+        except (SandboxCrash, checkers.CheckerError) as exc:
+            run, reason, why = None, "judge_error", str(exc)
+        if run is None:
+            result.tests.append(TestResult(index, reason, 0.0, 0.0, 0.0, detail=why))
+        else:
+            if reason == "runtime_error":
+                why = f"{why}\n{run.stderr_tail[-1000:]}".strip()
+            result.tests.append(TestResult(index, reason, run.cpu_s, run.wall_s, run.peak_mb, run.exit_code,
+                                           run.signal, why))
+        if reason != "correct" and (stop_at_first_failure or not box.alive()):
+            return
 
 
 def judge_completion(problem: CodeProblem, completion: str, language: str, *, think_prefilled: bool = False,

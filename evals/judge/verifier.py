@@ -23,6 +23,7 @@ def _details(result: JudgeResult) -> dict[str, Any]:
         "passed": result.passed,
         "total_tests": result.total_tests,
         "compile_output": result.compile_output,
+        "error": result.error,
         "tests": [{"i": t.index, "reason": t.reason, "time_s": t.time_s, "memory_mb": t.memory_mb,
                    "detail": t.detail[:300]} for t in result.tests],
     }

@@ -103,6 +103,18 @@ def _build_parser() -> argparse.ArgumentParser:
     sub.add_parser("benchmarks", help="list the benchmarks", description="List benchmarks, sources and defaults.")
     _add_verify(sub)
     _add_judge(sub)
+    rate = sub.add_parser(
+        "rate", help="Codeforces-style rating from per-problem results and contest standings (offline)",
+        description="Rate a model as in DeepSeek-R1 / CodeElo: rank its per-problem results among each contest's "
+                    "rated participants, find the performance rating whose Elo-expected place equals that rank, "
+                    "average over contests. File formats and rules: evals/judge/rating.py. Prints JSON.")
+    rate.add_argument("results", help="JSON: {contest_id: {problem index: [verdict per sample, ...]}}")
+    rate.add_argument("contests", nargs="+", help="contest standings JSON files (one contest each)")
+    rate.add_argument("--rule", choices=["per_sample", "first_pass"], default="per_sample",
+                      help="per_sample: each sample is one virtual participation (default); first_pass: "
+                           "samples are attempts in order, failures before the first pass cost points")
+    rate.add_argument("-n", type=int, default=None, help="first_pass: attempts allowed per problem")
+    rate.add_argument("--all-ratings", help="JSON list of every rated user's rating, for the percentile")
     return parser
 
 
@@ -225,6 +237,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .verify_file import verify_file
 
         return verify_file(args)
+    if args.command == "rate":
+        from dataclasses import asdict
+
+        from .judge import rating
+
+        try:
+            results = rating.load_results(args.results)
+            contests = [rating.load_contest(path) for path in args.contests]
+            missing = [str(c.contest_id) for c in contests if str(c.contest_id) not in results]
+            if missing:
+                raise rating.RatingDataError(f"{args.results}: no results for contests {missing}; add them or drop "
+                                             "those standings files")
+            report = rating.rate([(c, results[str(c.contest_id)]) for c in contests], rule=args.rule, n=args.n,
+                                 all_ratings=rating.load_ratings(args.all_ratings) if args.all_ratings else None)
+        except (rating.RatingDataError, OSError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        print(json.dumps(asdict(report), indent=2))
+        return 0
     if args.command == "judge":
         from .judge.cli import judge_command
 

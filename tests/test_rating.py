@@ -270,3 +270,18 @@ def test_rate_rejects_unequal_sample_counts_and_duplicates(points, icpc, results
 def test_contest_from_dict_source_in_errors():
     with pytest.raises(RatingDataError, match=r"^<contest>: top level: not a JSON object"):
         contest_from_dict([1, 2])
+
+
+def test_rate_cli_matches_the_library(points, icpc, results):
+    import subprocess
+    import sys
+
+    cmd = [sys.executable, "-m", "evals", "rate", str(CASES / "results.json"), str(CASES / "points.json"),
+           str(CASES / "icpc.json"), "--all-ratings", str(CASES / "ratings.json")]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    report = rate([(points, results["1001"]), (icpc, results["1002"])], rule="per_sample",
+                  all_ratings=load_ratings(CASES / "ratings.json"))
+    assert json.loads(out.stdout)["rating"] == pytest.approx(report.rating)
+    missing = subprocess.run(cmd[:5] + [str(CASES / "results.json")], capture_output=True, text=True, timeout=60)
+    assert missing.returncode == 2 and "error:" in missing.stderr

@@ -33,6 +33,7 @@ from evals.judge.sandbox import COMPILE_LIMITS, Box, Execution, Limits, SandboxC
 JUDGE_VERSION = "1"  # bump when a change can move a verdict
 LANGUAGES = ("python", "cpp")
 _SLOTS = itertools.count()
+BOX_MEMORY_MB = COMPILE_LIMITS.memory_mb  # the box's starting limit; each run sets its own
 
 
 @dataclass
@@ -93,15 +94,18 @@ def _check(problem: CodeProblem, index: int, run: Execution, checker: checkers.C
 
 
 def judge_code(problem: CodeProblem, code: str, language: str, *, stop_at_first_failure: bool = True,
-               slot: int | None = None) -> JudgeResult:
-    """Run ``code`` on every test of ``problem`` (stopping at the first failure by default)."""
+               slot: int | None = None, box: Box | None = None) -> JudgeResult:
+    """Run ``code`` on every test of ``problem`` (stopping at the first failure by default).
+
+    ``box``: a started sandbox to use (``judge_many`` reuses one per worker); by default a fresh one."""
     if language not in LANGUAGES:
         raise ValueError(f"unknown language {language!r}; use one of {LANGUAGES}")
     result = JudgeResult(problem.id, language, "judge_error", total_tests=len(problem.tests))
     slot = next(_SLOTS) % 64 if slot is None else slot
     with ExitStack() as stack:
         try:
-            box = stack.enter_context(Box(memory_mb=max(problem.memory_mb, COMPILE_LIMITS.memory_mb), slot=slot))
+            if box is None:
+                box = stack.enter_context(Box(memory_mb=BOX_MEMORY_MB, slot=slot))
             result.compile_output = box.build(code, language)
             if result.compile_output is not None:
                 result.reason = "compile_error"
@@ -148,22 +152,47 @@ def judge_completion(problem: CodeProblem, completion: str, language: str, *, th
 
 def judge_many(jobs: list[tuple[CodeProblem, str, str]], workers: int | None = None, *,
                stop_at_first_failure: bool = True) -> list[JudgeResult]:
-    """Judge independent submissions in parallel, one sandbox each; results in input order.
+    """Judge independent submissions in parallel; results in input order.
 
     Threads suffice: the work happens in the sandboxes' processes, so ``workers`` sandboxes run
-    at once (default: one per core). Each concurrent sandbox gets its own uid slot.
+    at once (default: one per core), each with its own uid slot. A worker's sandbox is reset and
+    reused for its next submission when tests run under another uid than the harness (judge run as
+    root), which saves starting bubblewrap and an interpreter per submission; otherwise every
+    submission gets a fresh one.
     """
     workers = workers or os.cpu_count() or 1
-    slots: queue.Queue[int] = queue.Queue()
+    idle: queue.Queue[tuple[int, Box | None]] = queue.Queue()
     for s in range(workers):
-        slots.put(s)
+        idle.put((s, None))
 
     def one(job: tuple[CodeProblem, str, str]) -> JudgeResult:
-        slot = slots.get()
+        slot, box = idle.get()
         try:
-            return judge_code(*job, stop_at_first_failure=stop_at_first_failure, slot=slot)
+            if box is None:
+                box = Box(memory_mb=BOX_MEMORY_MB, slot=slot)
+                box.start()
+            result = judge_code(*job, stop_at_first_failure=stop_at_first_failure, slot=slot, box=box)
+            try:
+                box.reset() if box.reusable else None
+            except SandboxCrash:
+                pass
+            if not box.reusable:
+                box.close()
+                box = None
+            return result
+        except BaseException:
+            if box is not None:
+                box.close()
+            box = None
+            raise
         finally:
-            slots.put(slot)
+            idle.put((slot, box))
 
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(one, jobs))
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(one, jobs))
+    finally:
+        while not idle.empty():
+            _, box = idle.get()
+            if box is not None:
+                box.close()

@@ -179,6 +179,7 @@ class Box:
         self.sock: socket.socket | None = None
         self.runs = 0
         self.language: str | None = None
+        self._memory_limit = 0
 
     # --- lifecycle -------------------------------------------------------------------------------
 
@@ -225,6 +226,19 @@ class Box:
             self.cgroup.remove()
         shutil.rmtree(self.dir, ignore_errors=True)
         self.proc = self.cgroup = self.sock = None
+
+    def reset(self) -> None:
+        """Make a running box ready for another submission: the harness kills every process but
+        itself, empties the scratch and /state; the host-side files go too. Only safe when tests
+        run as another uid than the harness (``reusable``)."""
+        self._ask({"op": "reset"})
+        for path in [*self.io_dir.iterdir(), *(p for p in self.box_dir.iterdir() if p.name != "harness.py")]:
+            path.unlink()
+        self.language = None
+
+    @property
+    def reusable(self) -> bool:
+        return self.as_root and self.alive()
 
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
@@ -306,7 +320,10 @@ class Box:
         command = {"op": "run", "mode": mode, "argv": argv or [], "func": func, "env": env,
                    "cpu_s": limits.cpu_s, "wall_s": limits.wall_s, "fsize": limits.output_bytes,
                    "nofile": limits.open_files, "nproc": limits.processes, "keep_scratch": keep_scratch}
-        self.cgroup.set_memory((limits.memory_mb + HARNESS_SLACK_MB) << 20)
+        memory = (limits.memory_mb + HARNESS_SLACK_MB) << 20
+        if memory != self._memory_limit:
+            self.cgroup.set_memory(memory)
+            self._memory_limit = memory
         cpu_before = self.cgroup.cpu_s()
         oom_before = self.cgroup.oom_kills()
         base = self.cgroup.memory_bytes()

@@ -20,6 +20,7 @@ Commands (each answered with one JSON packet):
   {"op": "save", "src": P, "dst": Q}                copy a compiled binary out of the scratch dir
 """
 import builtins
+import fcntl
 import gc
 import json
 import os
@@ -84,6 +85,48 @@ def _empty_scratch() -> None:
                 pass
 
 
+def _sysv_ipc_left() -> bool:
+    """Whether any SysV shared memory, message queue or semaphore exists in this IPC namespace."""
+    for kind in ("shm", "msg", "sem"):
+        try:
+            with open(f"/proc/sysvipc/{kind}") as f:
+                if len(f.read().splitlines()) > 1:  # a header line, then one line per object
+                    return True
+        except OSError:
+            pass
+    return False
+
+
+def _clean(child_uid: int) -> None:
+    """Leave nothing of a test for the next: the scratch dirs emptied and no SysV IPC object (these
+    outlive their creator, keep their memory charged to the box and let tests talk to each other).
+    What the harness cannot remove itself (holding no CAP_DAC_OVERRIDE, CAP_FOWNER or CAP_SYS_ADMIN) -
+    a test's 0700 or sticky directory, IPC objects - goes in a child running as the tests' uid."""
+    _empty_scratch()
+    if not any(os.listdir(d) for d in WRITABLE if os.path.isdir(d)) and not _sysv_ipc_left():
+        return
+    pid = os.fork()
+    if pid == 0:
+        try:
+            if child_uid >= 0:
+                os.setgroups([])
+                os.setgid(child_uid)
+                os.setuid(child_uid)
+            for top in WRITABLE:
+                for dirpath, dirnames, _ in os.walk(top):
+                    for name in dirnames:  # before os.walk enters them
+                        try:
+                            os.chmod(os.path.join(dirpath, name), 0o700)
+                        except OSError:
+                            pass
+            _empty_scratch()
+            if _sysv_ipc_left():
+                os.execv("/usr/bin/ipcrm", ["ipcrm", "--all"])
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+
+
 def _limit_child(cmd: dict, child_uid: int) -> None:
     if child_uid >= 0:
         os.setgroups([])
@@ -92,7 +135,7 @@ def _limit_child(cmd: dict, child_uid: int) -> None:
     cpu = int(cmd["cpu_s"]) + 1  # the kernel's kill for busy loops; the verdict uses measured time
     for limit, value in ((resource.RLIMIT_CPU, cpu), (resource.RLIMIT_FSIZE, cmd["fsize"]),
                          (resource.RLIMIT_NOFILE, cmd["nofile"]), (resource.RLIMIT_NPROC, cmd["nproc"]),
-                         (resource.RLIMIT_CORE, 0)):
+                         (resource.RLIMIT_CORE, 0), (resource.RLIMIT_MSGQUEUE, 0)):
         resource.setrlimit(limit, (value, value))
     os.chdir(SCRATCH)
 
@@ -149,22 +192,34 @@ def _call_functional(namespace: dict, func: str) -> None:
         out.write(text)
 
 
-def _child(cmd: dict, fds: list[int], child_uid: int, sock: socket.socket) -> None:
-    """In the forked child: wire the test's descriptors, drop privileges, then run. Never returns."""
+def _child(cmd: dict, fds: list[int], child_uid: int, sock: socket.socket, report: int) -> None:
+    """In the forked child: wire the test's descriptors, drop privileges, then run. Never returns.
+
+    ``report``: a pipe to the harness, written to only when the setup fails, and closed before the
+    solution runs (close-on-exec for a binary), so no solution can claim a setup failure (which an
+    exit status could: any program can exit 121)."""
+    solution_started = False
     try:
         sock.close()
+        report = fcntl.fcntl(report, fcntl.F_DUPFD_CLOEXEC, len(fds) + 1)  # above the test's fds
         for target, fd in enumerate(fds):
             os.dup2(fd, target)
-        os.closerange(len(fds), 1 << 16)
+        os.closerange(len(fds), report)
+        os.closerange(report + 1, 1 << 16)
         _limit_child(cmd, child_uid)
         if cmd["mode"] == "exec":
             for sig in (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGXCPU):
                 signal.signal(sig, signal.SIG_DFL)  # Python ignores these; a C++ program must not
             os.execve(cmd["argv"][0], cmd["argv"], cmd.get("env") or {"PATH": "/usr/bin:/bin"})
+        os.close(report)
+        solution_started = True
         os._exit(_python_main(cmd))
-    except BaseException as exc:  # setup failed before the solution ran: say so, distinctly
-        try:
+    except BaseException as exc:
+        if solution_started:  # e.g. a traceback that cannot be written into a full stderr
+            os._exit(1)
+        try:  # setup failed before the solution ran: say so, distinctly
             os.write(2, f"harness: cannot start the test: {exc!r}\n".encode())
+            os.write(report, b"!")
         finally:
             os._exit(121)
 
@@ -193,9 +248,12 @@ def _wait(pid: int, pidfd: int, start: float, cpu_s: float, wall_s: float) -> bo
 
 def _run(cmd: dict, fds: list[int], child_uid: int, sock: socket.socket) -> dict:
     start = time.monotonic()
+    report_r, report_w = os.pipe()
     pid = os.fork()
     if pid == 0:
-        _child(cmd, fds, child_uid, sock)
+        os.close(report_r)
+        _child(cmd, fds, child_uid, sock, report_w)
+    os.close(report_w)
     for fd in fds:
         os.close(fd)
     pidfd = os.pidfd_open(pid)
@@ -206,13 +264,19 @@ def _run(cmd: dict, fds: list[int], child_uid: int, sock: socket.socket) -> dict
     wall = time.monotonic() - start
     os.close(pidfd)
     _kill_others()
+    os.set_blocking(report_r, False)  # every writer is gone by now; never wait on it
+    try:
+        setup_failed = bool(os.read(report_r, 1))
+    except BlockingIOError:
+        setup_failed = False
+    os.close(report_r)
     if not cmd.get("keep_scratch"):
-        _empty_scratch()
+        _clean(child_uid)
     return {
         "exit_code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
         "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
         "wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "timed_out": timed_out,
-        "setup_failed": os.WIFEXITED(status) and os.WEXITSTATUS(status) == 121,
+        "setup_failed": setup_failed,
     }
 
 
@@ -244,7 +308,7 @@ def serve(sock_fd: int, child_uid: int) -> None:
             reply = _run(cmd, fds, child_uid, sock)
         elif cmd["op"] == "reset":  # the box is reused for another submission
             _kill_others()
-            _empty_scratch()
+            _clean(child_uid)
             _code = None
             for name in os.listdir("/state"):
                 os.unlink(os.path.join("/state", name))

@@ -150,7 +150,9 @@ def _bwrap_argv(box_dir: Path, sock_fd: int, child_uid: int, as_root: bool) -> l
     argv += ["--chdir", "/work"]
     if as_root:
         # No user namespace: the tests' uid is then a real, unprivileged host uid.
-        argv += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_KILL"]
+        # As root, bwrap keeps every capability unless told otherwise (--cap-add alone only adds,
+        # and makes them ambient): drop them all, then keep what the harness needs.
+        argv += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_KILL"]
     else:
         argv += ["--unshare-user"]
     return argv + ["--", python_binary(), "-I", "/box/harness.py", str(sock_fd), str(child_uid)]

@@ -39,7 +39,13 @@ from pathlib import Path
 import pytest
 
 from evals.judge.sandbox import SANDBOX_UID, check_layers
-from tests.redteam.run_suite import CANARY_NAME, SECRET_PREFIX, Program, load_programs, mismatch
+from tests.redteam.run_suite import (
+    CANARY_NAME,
+    SECRET_PREFIX,
+    Program,
+    load_programs,
+    mismatch,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 PROGRAMS = load_programs()
@@ -223,7 +229,8 @@ def suite():
     outer.create()
     try:
         proc = subprocess.Popen(argv, cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, preexec_fn=enter_outer_cgroup, start_new_session=True)
+                                stderr=subprocess.PIPE, text=True, preexec_fn=enter_outer_cgroup,  # noqa: PLW1509
+                                start_new_session=True)
         try:
             out, err = proc.communicate(timeout=SUITE_TIMEOUT_S)
             timed_out = False
@@ -273,7 +280,8 @@ def test_hostile_program(suite: Suite, program: Program):
 
 def test_the_suite_ran_contained(suite: Suite):
     assert not suite.timed_out and suite.returncode == 0, f"the runner failed{suite.note()}"
-    assert suite.containment and suite.containment.get("overlays"), f"no containment reported{suite.note()}"
+    assert suite.containment and "/tmp" in {**suite.containment["overlays"], **suite.containment["fallbacks"]}, \
+        f"no containment reported{suite.note()}"
     assert suite.summary is not None, f"the runner printed no summary{suite.note()}"
 
 

@@ -15,7 +15,7 @@ for path in ("/proc/sysrq-trigger", "/proc/sys/kernel/hostname", "/proc/sys/kern
     except OSError:
         pass
 try:
-    run = subprocess.run(["mount", "-t", "cgroup", "-o", "pids", "none", "/work"], capture_output=True, timeout=0.5)
+    run = subprocess.run(["mount", "-t", "cgroup", "-o", "pids", "none", "/work"], capture_output=True, timeout=0.5, check=False)
     if run.returncode == 0:
         pwned.append("mounted cgroupfs")
 except (OSError, subprocess.TimeoutExpired):

@@ -191,7 +191,9 @@ def contain() -> dict:
 
     Overlays (upper layers in a tmpfs of this namespace) cover /tmp, /usr, /etc, the home and the
     repo: a program that escaped could write or delete there and the host would not change, while
-    ``overlay_changes()`` shows what it did. Everything else is remounted read-only.
+    ``overlay_changes()`` shows what it did. Everything else is remounted read-only. Where overlayfs
+    is missing, /tmp gets a plain tmpfs (holding copies of the host canaries there) and the other
+    targets are made read-only like the rest: still safe, but writes then fail instead of showing.
     """
     if os.getpid() != 1:
         raise SystemExit("run_suite: not pid 1 of a new pid namespace; start it from tests/test_redteam.py")
@@ -204,13 +206,26 @@ def contain() -> dict:
     if stage is None:
         raise SystemExit(f"run_suite: none of {STAGING} exists to hold the overlays")
     _mount("-t", "tmpfs", "-o", "size=2g,mode=0700", "r1-redteam-stage", stage)
-    overlays = {}
+    overlays, kept = {}, [stage, "/dev"]
+    fallbacks: dict[str, str] = {}
     for n, target in enumerate(_overlay_targets()):
         upper, work = f"{stage}/{n}/upper", f"{stage}/{n}/work"
         os.makedirs(upper)
         os.makedirs(work)
-        _mount("-t", "overlay", "r1-redteam", "-o", f"lowerdir={target},upperdir={upper},workdir={work}", target)
-        overlays[target] = upper
+        try:
+            _mount("-t", "overlay", "r1-redteam", "-o", f"lowerdir={target},upperdir={upper},workdir={work}", target)
+            overlays[target] = upper
+            kept.append(target)
+        except subprocess.CalledProcessError as exc:
+            fallbacks[target] = f"no overlay ({exc.stderr.strip()}): read-only"
+    if "/tmp" in fallbacks:
+        host_tmp = {c["path"]: c["secret"] for c in json.loads(os.environ.get("R1RT_HOST_CANARIES", "{}")).values()
+                    if os.path.dirname(c["path"]) == "/tmp"}
+        _mount("-t", "tmpfs", "-o", "size=1g,mode=1777", "r1-redteam-tmp", "/tmp")
+        for path, secret in host_tmp.items():
+            Path(path).write_text(secret)
+        fallbacks["/tmp"] = "no overlay: a private tmpfs with copies of the host canaries"
+        kept.append("/tmp")
     os.environ["TMPDIR"] = "/tmp"
     tempfile.tempdir = None
     rw_groups = []
@@ -223,12 +238,15 @@ def contain() -> dict:
     for point in ("/proc/sys", "/proc/sysrq-trigger"):
         if os.path.exists(point):
             _mount("--bind", point, point)
-    kept = (stage, "/dev", *overlays, *rw_groups)
+    kept += rw_groups
     for point, options, _fstype in _mounts():
         if any(_under(point, k) for k in kept) or (_under(point, "/proc") and point not in ("/proc/sys", "/proc/sysrq-trigger")):
             continue
         if "ro" not in options.split(","):
-            _remount_ro(point, options)
+            try:
+                _remount_ro(point, options)
+            except subprocess.CalledProcessError as exc:
+                fallbacks[point] = f"stays writable: {exc.stderr.strip()}"  # / and the cgroups are checked below
     if not os.statvfs("/").f_flag & os.ST_RDONLY or not os.statvfs("/sys/fs/cgroup/pids").f_flag & os.ST_RDONLY:
         raise SystemExit("run_suite: could not make / and the cgroup hierarchies read-only")
     # loopback up (SIOCGIFFLAGS / SIOCSIFFLAGS, IFF_UP): the listeners need it
@@ -236,7 +254,7 @@ def contain() -> dict:
         flags = struct.unpack("16sH", fcntl.ioctl(s, 0x8913, struct.pack("16sH", b"lo", 0)))[1]
         fcntl.ioctl(s, 0x8914, struct.pack("16sH", b"lo", flags | 1))
     return {"namespaces": "pid 1 of new pid, mount, net, ipc, uts namespaces", "overlays": overlays,
-            "writable_cgroups": rw_groups, "read_only": "every other mount (and /proc/sys)"}
+            "writable_cgroups": rw_groups, "read_only": "every other mount (and /proc/sys)", "fallbacks": fallbacks}
 
 
 def overlay_changes(overlays: dict[str, str]) -> dict[str, list[str]]:

@@ -172,10 +172,11 @@ def judge_many(jobs: list[tuple[CodeProblem, str, str]], workers: int | None = N
                 box = Box(memory_mb=BOX_MEMORY_MB, slot=slot)
                 box.start()
             result = judge_code(*job, stop_at_first_failure=stop_at_first_failure, slot=slot, box=box)
-            try:
-                box.reset() if box.reusable else None
-            except SandboxCrash:
-                pass
+            if box.reusable:
+                try:
+                    box.reset()
+                except SandboxCrash:
+                    pass  # the box died: closed below, a fresh one comes next time
             if not box.reusable:
                 box.close()
                 box = None

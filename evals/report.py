@@ -13,8 +13,10 @@ from typing import Any
 
 from . import metrics
 from .benchmarks import Benchmark, Problem
-from .store import VERDICT_JOIN, Store
+from .store import KEY, VERDICT_JOIN, Store
 from .verifiers import VERIFIER_VERSION, VerifierPool
+from .verifiers.signals import SIGNALS
+from .verifiers.verdict import SIGNALS_VERSION
 
 
 def equivalence(kind: str, pool: VerifierPool | None) -> Callable[[str, str], bool]:
@@ -42,16 +44,27 @@ def equivalence(kind: str, pool: VerifierPool | None) -> Callable[[str, str], bo
     return same_math
 
 
+# The text signals of each sample as columns (params: the signals version).
+SIGNALS_JOIN = f"""(SELECT {", ".join(KEY)},
+        any_value(score) FILTER (WHERE verifier = 'language') AS language_consistency,
+        bool_or(reason = 'repetition_loop') FILTER (WHERE verifier = 'repetition') AS loop,
+        bool_or(reason = 'wrong_format') FILTER (WHERE verifier = 'format') AS format_error,
+        bool_or(correct) FILTER (WHERE verifier = 'readability') AS readable
+    FROM verdicts WHERE verifier IN {SIGNALS!r} AND verifier_version = ? GROUP BY ALL) g USING ({", ".join(KEY)})"""
+
+
 def sample_rows(store: Store, model: str, revision: str, sampling_hash: str, bench: Benchmark,
                 problems: Sequence[Problem], k: int) -> list[dict[str, Any]]:
     """One row per stored sample of these problems (index < k) with its current verdict, if any."""
     return store.query(
         f"""SELECT p.pid AS problem_id, s.sample_index, s.finish_reason, s.completion_tokens,
-                   v.correct, v.score, v.reason, v.extracted, v.normalized
+                   v.correct, v.score, v.reason, v.extracted, v.normalized,
+                   g.language_consistency, g.loop, g.format_error, g.readable
             FROM samples s JOIN _problems p USING (prompt_hash) LEFT JOIN {VERDICT_JOIN}
+            LEFT JOIN {SIGNALS_JOIN}
             WHERE s.model = ? AND s.revision = ? AND s.sampling_hash = ? AND s.sample_index < ?
             ORDER BY p.pid, s.sample_index""",
-        [bench.verifier, VERIFIER_VERSION, model, revision, sampling_hash, k],
+        [bench.verifier, VERIFIER_VERSION, SIGNALS_VERSION, model, revision, sampling_hash, k],
         _problems={"prompt_hash": [p.prompt_hash for p in problems], "pid": [p.id for p in problems]},
     )
 
@@ -81,6 +94,7 @@ def compute(rows: list[dict[str, Any]], problems: Sequence[Problem], bench: Benc
     out["reasons"] = dict(Counter(r["reason"] for r in flat).most_common())
     tokens = [(r["completion_tokens"], bool(r["correct"])) for r in flat if r["completion_tokens"] is not None]
     out["response_tokens"] = metrics.length_stats([t for t, _ in tokens], [c for _, c in tokens])
+    out["signals"] = signal_metrics(flat)
     meta = {p.id: p.metadata for p in complete}
     out["breakdowns"] = {
         field: {g: _est(e) for g, e in metrics.breakdown(
@@ -89,6 +103,21 @@ def compute(rows: list[dict[str, Any]], problems: Sequence[Problem], bench: Benc
         for field in bench.breakdowns
     }
     return out
+
+
+def signal_metrics(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Per run: mean language consistency of the chains of thought, and the shares of samples that end
+    in a loop, break the format, or fail a readability filter (over samples that have signals)."""
+    have = [r for r in rows if r.get("language_consistency") is not None]
+    if not have:
+        return {"samples": 0}
+    return {
+        "samples": len(have),
+        "language_consistency": sum(r["language_consistency"] for r in have) / len(have),
+        "loop_rate": metrics.rate([r["loop"] for r in have]),
+        "format_error_rate": metrics.rate([r["format_error"] for r in have]),
+        "unreadable_rate": metrics.rate([not r["readable"] for r in have]),
+    }
 
 
 def _powers(k: int) -> list[int]:
@@ -109,7 +138,8 @@ def _pct(x: dict | float | None) -> str:
 
 def summary_table(results: Sequence[dict[str, Any]]) -> str:
     """A fixed-width table: one line per (model, benchmark)."""
-    head = ("model", "benchmark", "k", "scored", "pass@1 % [95% CI]", "cons@k %", "pass@k %", "trunc %", "tokens")
+    head = ("model", "benchmark", "k", "scored", "pass@1 % [95% CI]", "cons@k %", "pass@k %", "trunc %", "tokens",
+            "lang %", "loop %", "fmt err %")
     lines = [head]
     for r in results:
         k = r.get("k", 0)
@@ -118,6 +148,7 @@ def summary_table(results: Sequence[dict[str, Any]]) -> str:
             r.get("model", "?"), r["benchmark"], str(k), f"{r.get('problems_scored', 0)}/{r.get('problems', 0)}",
             _pct(r.get("pass@1")), _pct(r.get(f"cons@{k}")), _pct((r.get("pass@k") or {}).get(str(k))),
             _pct(r.get("truncation_rate")), "-" if tokens is None else f"{tokens:.0f}",
+            *(_pct((r.get("signals") or {}).get(m)) for m in ("language_consistency", "loop_rate", "format_error_rate")),
         ))
     widths = [max(len(str(line[i])) for line in lines) for i in range(len(head))]
     text = ["  ".join(str(c).ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines]

@@ -13,8 +13,10 @@ from typing import Any
 
 from . import report
 from .benchmarks import Benchmark, Problem, get_benchmark
-from .runner import verify_samples
+from .scoring import signal_samples, verify_samples
 from .store import Store
+from .verifiers.signals import SIGNALS
+from .verifiers.verdict import SIGNALS_VERSION
 from .verifiers import VerifierPool
 
 
@@ -48,6 +50,8 @@ def rescore(store: Store, pool: VerifierPool, *, model: str | None = None, bench
                               "sample_index": s["sample_index"],
                               "old": {f: old[f] for f in ("correct", "reason", "extracted", "verifier_version")},
                               "new": {f: new[f] for f in ("correct", "reason", "extracted", "verifier_version")}})
+        signals = _missing_signals(store, samples)
+        changed += signal_samples(bench, {p.id: p for p in problems.values()}, signals)
         store.write([], changed, tag="rescore")
         print(f"[rescore] {name}: {len(changed)} verdict rows written, "
               f"{sum(f['benchmark'] == name for f in flips)} flips", file=sys.stderr)
@@ -56,6 +60,14 @@ def rescore(store: Store, pool: VerifierPool, *, model: str | None = None, bench
 
 def _key(row: dict[str, Any]) -> tuple:
     return (row["model"], row["revision"], row["prompt_hash"], row["sampling_hash"], row["sample_index"])
+
+
+def _missing_signals(store: Store, samples: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The samples without text signals of the current version (signals never flip a score)."""
+    have = {_key(r) for r in store.query(
+        "SELECT model, revision, prompt_hash, sampling_hash, sample_index FROM verdicts "
+        "WHERE verifier = ? AND verifier_version = ?", [SIGNALS[0], SIGNALS_VERSION])}
+    return [s for s in samples if _key(s) not in have]
 
 
 def _differs(old: dict[str, Any], new: dict[str, Any]) -> bool:

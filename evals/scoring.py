@@ -1,0 +1,97 @@
+"""Where stored samples meet the verifiers: the answer verdict (math, choice, code ...) through the
+verifier pool, and the text signals (language, format, repetition, readability) in this process,
+both turned into verdict rows for the store.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from typing import Any
+
+from tqdm import tqdm
+
+from .benchmarks import Benchmark, Problem
+from .store import KEY, Store, sample_for_verifier
+from .verifiers import VERIFIER_VERSION, Verdict, VerifierPool
+from .verifiers.language import detect_language
+from .verifiers.signals import SIGNALS, SignalOptions, text_signals
+from .verifiers.verdict import SIGNALS_VERSION
+
+BOXED_VERIFIERS = ("math", "aime")  # their prompts ask for \boxed{}, so the format check asks for it too
+
+
+def verdict_row(sample: dict[str, Any], verifier: str, v: Verdict) -> dict[str, Any]:
+    return {**{f: sample[f] for f in (*KEY, "benchmark", "problem_id")}, "verifier": verifier,
+            "verifier_version": v.version, "correct": v.correct, "score": v.score, "reason": v.reason,
+            "extracted": v.extracted, "normalized": v.normalized, "method": v.method,
+            "details": json.dumps(v.details, default=str, ensure_ascii=False)}
+
+
+def _judge_timeout(bench: Benchmark, items: list) -> float | None:
+    """Code is judged test by test: allow compiling (and a checker) plus every test's wall limit."""
+    if bench.verifier != "code" or not items:
+        return None
+    return max(120 + len(ref["tests"]) * (2 * ref.get("time_limit_s", 2.0) + 1) for _, _, ref, _ in items)
+
+
+def verify_samples(pool: VerifierPool, bench: Benchmark, problems: dict[str, Problem],
+                   samples: list[dict], desc: str | None = None) -> list[dict[str, Any]]:
+    """Answer-verdict rows for sample rows, verified in the pool."""
+    items = []
+    for s in samples:
+        problem = problems[s["problem_id"]]
+        text, prefilled = sample_for_verifier(s["completion"] or "", s.get("reasoning"), bool(s.get("think_prefilled")))
+        opts = {"finish_reason": s.get("finish_reason"), **problem.verify_opts}
+        if bench.verifier in ("math", "aime", "choice", "code"):
+            opts["think_prefilled"] = prefilled
+        items.append((bench.verifier, text, problem.reference, opts))
+    bar = tqdm(total=len(items), desc=desc, unit="sample", file=sys.stderr) if desc else None
+
+    def progress(done: int, total: int) -> None:
+        bar.update(done - bar.n)
+
+    verdicts = pool.verify_batch(items, progress=progress if bar else None, timeout=_judge_timeout(bench, items))
+    if bar:
+        bar.close()
+    return [verdict_row(s, bench.verifier, v) for s, v in zip(samples, verdicts)]
+
+
+def signal_samples(bench: Benchmark, problems: dict[str, Problem], samples: list[dict]) -> list[dict[str, Any]]:
+    """Text-signal rows (four per sample); the target language is the problem's."""
+    options = SignalOptions(require_boxed=bench.verifier in BOXED_VERIFIERS)
+    targets: dict[str, str] = {}
+    rows = []
+    for s in samples:
+        problem = problems[s["problem_id"]]
+        if problem.id not in targets:
+            targets[problem.id] = detect_language(problem.text)
+        text, prefilled = sample_for_verifier(s["completion"] or "", s.get("reasoning"), bool(s.get("think_prefilled")))
+        found = text_signals(text, think_prefilled=prefilled, finish_reason=s.get("finish_reason"),
+                             options=dataclasses.replace(options, target_language=targets[problem.id]))
+        rows.extend(verdict_row(s, name, v) for name, v in found.items())
+    return rows
+
+
+def score_samples(pool: VerifierPool, bench: Benchmark, problems: dict[str, Problem], samples: list[dict],
+                  desc: str | None = None) -> list[dict[str, Any]]:
+    """Answer verdicts and text signals for samples; a sample flagged `needs_verdict` or `needs_signals`
+    False (by `unscored_samples`) skips that part."""
+    answer = [s for s in samples if s.get("needs_verdict", True)]
+    signals = [s for s in samples if s.get("needs_signals", True)]
+    rows = verify_samples(pool, bench, problems, answer, desc) if answer else []
+    return rows + signal_samples(bench, problems, signals)
+
+
+def unscored_samples(store: Store, model: str, revision: str, sampling_hash: str, bench: Benchmark,
+                     prompt_hashes: list[str]) -> list[dict[str, Any]]:
+    """Stored samples missing the answer verdict or the text signals of the current versions."""
+    key = ", ".join(KEY)
+    return store.query(
+        f"""SELECT s.*, v.reason IS NULL AS needs_verdict, g.reason IS NULL AS needs_signals
+            FROM samples s JOIN _wanted USING (prompt_hash)
+            LEFT JOIN (SELECT * FROM verdicts WHERE verifier = ? AND verifier_version = ?) v USING ({key})
+            LEFT JOIN (SELECT * FROM verdicts WHERE verifier = ? AND verifier_version = ?) g USING ({key})
+            WHERE s.model = ? AND s.revision = ? AND s.sampling_hash = ? AND (v.reason IS NULL OR g.reason IS NULL)""",
+        [bench.verifier, VERIFIER_VERSION, SIGNALS[0], SIGNALS_VERSION, model, revision, sampling_hash],
+        _wanted={"prompt_hash": prompt_hashes})

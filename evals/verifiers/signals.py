@@ -1,0 +1,55 @@
+"""All text signals of one completion in one pass: language, format, repetition, readability.
+
+    text_signals(completion, prompt=question)  ->  {"language": Verdict, "format": Verdict, ...}
+
+The same verdicts serve three uses: per-sample metrics in evaluation (stored beside the answer
+verdict, under the verifier names below and SIGNALS_VERSION), filters in curation, and rewards in
+training. Each is also a registry kind on its own (`verify_language`, `verify_format` ...).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .format_check import Template, verify_format
+from .language import language_consistency, language_verdict, reasoning_of
+from .readability import Thresholds, readability, readability_verdict
+from .repetition import MIN_REPEATS, MIN_TOKENS, verify_repetition
+from .verdict import Verdict
+
+SIGNALS: tuple[str, ...] = ("language", "format", "repetition", "readability")
+
+
+@dataclass(frozen=True)
+class SignalOptions:
+    template: Template = "r1"
+    require_boxed: bool = False
+    target_language: str | None = None  # None: the prompt's language
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    loop_min_repeats: int = MIN_REPEATS
+    loop_min_tokens: int = MIN_TOKENS
+
+
+def text_signals(completion: str, *, prompt: str | None = None, think_prefilled: bool = False,
+                 finish_reason: str | None = None, options: SignalOptions = SignalOptions()) -> dict[str, Verdict]:
+    """The four signal verdicts of ``completion`` (the reasoning is read once)."""
+    reasoning = reasoning_of(completion, think_prefilled)
+    language = language_consistency(reasoning, options.target_language, prompt=prompt)
+    return {
+        "language": language_verdict(language, 1 - options.thresholds.max_mixed_language),
+        "format": verify_format(completion, template=options.template, think_prefilled=think_prefilled,
+                                require_boxed=options.require_boxed, finish_reason=finish_reason),
+        "repetition": verify_repetition(completion, min_repeats=options.loop_min_repeats,
+                                        min_tokens=options.loop_min_tokens),
+        "readability": readability_verdict(readability(reasoning, options.thresholds, language=language)),
+    }
+
+
+def signal_summary(verdicts: dict[str, Verdict]) -> dict[str, Any]:
+    """The few numbers a table wants: consistency, loop, format error, readability."""
+    return {
+        "language_consistency": verdicts["language"].details.get("score"),
+        "loop": verdicts["repetition"].details.get("loop"),
+        "format_error": not verdicts["format"].correct,
+        "readable": verdicts["readability"].correct,
+    }

@@ -1,0 +1,162 @@
+"""Token-type aware reading of a reasoning trace: which tokens are natural language, which are not.
+
+The paper's language-consistency reward counts "words of the target language". Counted naively, a
+chain of thought full of LaTeX, code, numbers and variable names looks foreign (or, in a Chinese
+trace, looks English). Here those tokens are recognised and set aside:
+
+- masked first, as spans: fenced code blocks, inline code, display and inline math ($…$, $$…$$,
+  \\(…\\), \\[…\\], \\begin…\\end), bare LaTeX commands with their arguments, URLs and e-mail addresses;
+- then, token by token: numbers (also 3rd, 50%), identifiers (snake_case, camelCase, x1, np.array,
+  f( …), single-letter variables, and words glued to math operators (`ab = 12`).
+
+What is left are natural-language words, grouped into runs (same script, no sentence break between)
+that are the unit a language identifier reads. Scripts written without spaces (Chinese, Japanese,
+Korean, Thai, Lao, Khmer, Myanmar) are counted per character, as the paper's word ratio does.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+_BRACED = r"\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}"  # braces nested up to three deep
+_SPANS = [
+    ("code", re.compile(r"(```|~~~)[^\n]*\n.*?(?:\1|\Z)", re.S)),  # an unclosed fence runs to the end
+    ("code", re.compile(r"`[^`\n]+`")),
+    ("math", re.compile(r"\$\$.+?\$\$|\\\[.+?\\\]|\\\(.+?\\\)", re.S)),
+    ("math", re.compile(r"\\begin\{([A-Za-z]+\*?)\}.*?\\end\{\1\}", re.S)),
+    # pandoc's rule for inline $: no space inside either dollar, no digit right after the closing one
+    ("math", re.compile(r"(?<![\\$])\$(?=[^\s$])(?:\\\$|[^$\n])*?(?<=[^\s\\])\$(?!\d)")),
+    ("math", re.compile(r"\\[A-Za-z]+\*?(?:\s*(?:" + _BRACED + r"|\[[^\]\n]*\]))*")),
+    ("url", re.compile(r"\b(?:https?://|ftp://|www\.)\S+?(?=[.,;:!?)\]'\"]*(?:\s|$))|\b[\w.+-]+@[\w-]+\.\w+")),
+    ("tag", re.compile(r"</?(?:think|answer|summary)>")),
+]
+_TOKEN = re.compile(r"\w+(?:['’.\-]\w+)*|(?P<brk>[.!?;:\n。！？；：]+)")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:st|nd|rd|th|s)?")
+_CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2,}[a-z]")
+_OPERATORS = set("=+*/^<>≤≥≠×÷|∈∉⊂∪∩→←≈≡±∑∏√")
+# Scripts written without spaces: each character counts as one word.
+CHAR_SCRIPTS = frozenset({"HAN", "HIRAGANA", "KATAKANA", "HANGUL", "THAI", "LAO", "KHMER", "MYANMAR"})
+
+
+@dataclass
+class Run:
+    """Natural-language words of one script with no sentence break between them."""
+    script: str
+    words: list[str] = field(default_factory=list)
+    size: int = 0  # words, or letters for CHAR_SCRIPTS
+    sentence: int = 0  # index of the sentence it belongs to (runs of several scripts share one)
+
+    @property
+    def text(self) -> str:
+        return ("" if self.script in CHAR_SCRIPTS else " ").join(self.words)
+
+
+@dataclass
+class TokenCount:
+    runs: list[Run]
+    counted: int  # natural-language words (characters for CHAR_SCRIPTS)
+    ignored: Counter  # type -> tokens set aside: code, math, url, number, identifier
+    sentence_scripts: dict[int, set[str]]  # sentence index -> scripts in it (to tell Japanese kanji from Chinese)
+
+
+@lru_cache(maxsize=8192)
+def script_of(char: str) -> str:
+    """The Unicode script family of a letter: LATIN, CYRILLIC, HAN, HIRAGANA, HANGUL ..."""
+    if "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf" or "\uf900" <= char <= "\ufaff":
+        return "HAN"
+    name = unicodedata.name(char, "")
+    if name.startswith("CJK"):
+        return "HAN"
+    if name.startswith("HALFWIDTH KATAKANA"):
+        return "KATAKANA"
+    word = name.split(" ", 1)[0]
+    return "LATIN" if word in ("", "FULLWIDTH") else word
+
+
+def word_count(text: str) -> int:
+    """Words of any kind in ``text``, counting each character of the scripts without spaces."""
+    return sum(1 if not (c := _first_letter(t)) or script_of(c) not in CHAR_SCRIPTS else len(t)
+               for t in re.findall(r"\w+", text))
+
+
+def _first_letter(token: str) -> str:
+    return next((c for c in token if c.isalpha()), "")
+
+
+def mask_spans(text: str) -> tuple[str, Counter]:
+    """Replace code, math, URLs and tags with a space; tally the words they held, by type."""
+    ignored: Counter = Counter()
+    for kind, pattern in _SPANS:
+        def blank(match: re.Match, kind: str = kind) -> str:
+            if kind != "tag":
+                ignored[kind] += word_count(match.group(0))
+            # keep line breaks (they end sentences) and one space where a span sat inside a line
+            return "\n" * match.group(0).count("\n") or " "
+        text = pattern.sub(blank, text)
+    return text, ignored
+
+
+def _non_word_type(token: str, before: str, after: str) -> str | None:
+    """Why a token is not a natural-language word, or None when it is one."""
+    if _NUMBER.fullmatch(token) or token.rstrip("%").replace(".", "").isdigit():
+        return "number"
+    if any(c.isdigit() for c in token) or "_" in token or _CAMEL.search(token):
+        return "identifier"
+    if "." in token and all(len(p) > 1 for p in token.split(".")):  # np.array, math.gcd (not e.g)
+        return "identifier"
+    if len(token) == 1 or after.startswith("(") or token[-1] in "'’" and len(token) == 2:
+        return "identifier"  # x, θ, f(x), sqrt(2), x'
+    if before in _OPERATORS or after[:1] in _OPERATORS:
+        return "identifier"  # ab = 12, n^k
+    return None
+
+
+def count_tokens(text: str) -> TokenCount:
+    """Natural-language runs of ``text`` and the tally of what was set aside."""
+    masked, ignored = mask_spans(text)
+    runs: list[Run] = []
+    sentence_scripts: dict[int, set[str]] = {}
+    current: Run | None = None
+    sentence = counted = 0
+    for match in _TOKEN.finditer(masked):
+        if match.group("brk") is not None:
+            current, sentence = None, sentence + 1
+            continue
+        token, start, end = match.group(0), match.start(), match.end()
+        for piece, script in _split_scripts(token):
+            if script in CHAR_SCRIPTS:
+                size = sum(c.isalpha() for c in piece)
+            else:
+                before = masked[max(0, start - 8):start].rstrip()[-1:]
+                kind = _non_word_type(piece, before, masked[end:end + 3].lstrip())
+                if kind or script == "NONE":
+                    ignored[kind or "number"] += 1
+                    continue
+                size = 1
+            if current is None or current.script != script:
+                current = Run(script, sentence=sentence)
+                runs.append(current)
+            current.words.append(piece)
+            current.size += size
+            counted += size
+            sentence_scripts.setdefault(sentence, set()).add(script)
+    return TokenCount(runs, counted, ignored, sentence_scripts)
+
+
+def _split_scripts(token: str) -> list[tuple[str, str]]:
+    """A token cut where its script changes ("计算x" -> 计算, x). Digits, _ and marks join the piece
+    before them, except after a script without spaces, where digits stand alone ("第3个" -> 第, 3, 个)."""
+    pieces: list[tuple[str, str]] = []
+    for char in token:
+        script = script_of(char) if char.isalpha() else None
+        prev = pieces[-1][1] if pieces else None
+        mark = script is None and unicodedata.category(char).startswith("M")
+        if prev is not None and (script == prev or (script is None and (prev not in CHAR_SCRIPTS or mark))
+                                 or (prev == "NONE" and script not in CHAR_SCRIPTS)):
+            pieces[-1] = (pieces[-1][0] + char, script if prev == "NONE" and script else prev)
+        else:
+            pieces.append((char, script or "NONE"))
+    return pieces

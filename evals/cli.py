@@ -7,6 +7,7 @@
     python -m evals compact [--db runs/store]
     python -m evals models | benchmarks
     python -m evals verify --kind math completions.jsonl --output verdicts.jsonl
+    python -m evals signals completions.jsonl        # language, format, repetition, readability
 
 Heavy imports happen after parsing, so ``--help`` is instant.
 """
@@ -102,6 +103,9 @@ def _build_parser() -> argparse.ArgumentParser:
     sub.add_parser("models", help="list the model registry", description="List registry models and their defaults.")
     sub.add_parser("benchmarks", help="list the benchmarks", description="List benchmarks, sources and defaults.")
     _add_verify(sub)
+    from .signals_file import add_parser as add_signals  # light: the signal modules import no model
+
+    add_signals(sub)
     _add_judge(sub)
     rate = sub.add_parser(
         "rate", help="Codeforces-style rating from per-problem results and contest standings (offline)",
@@ -237,6 +241,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .verify_file import verify_file
 
         return verify_file(args)
+    if args.command == "signals":
+        from .signals_file import signals_file
+
+        return signals_file(args)
     if args.command == "rate":
         from dataclasses import asdict
 

@@ -58,14 +58,15 @@ def verify_samples(pool: VerifierPool, bench: Benchmark, problems: dict[str, Pro
 
 
 def signal_samples(bench: Benchmark, problems: dict[str, Problem], samples: list[dict]) -> list[dict[str, Any]]:
-    """Text-signal rows (four per sample); the target language is the problem's."""
+    """Text-signal rows (four per sample); the target language is the prompt's (instruction included)."""
     options = SignalOptions(require_boxed=bench.verifier in BOXED_VERIFIERS)
     targets: dict[str, str] = {}
     rows = []
     for s in samples:
         problem = problems[s["problem_id"]]
         if problem.id not in targets:
-            targets[problem.id] = detect_language(problem.text)
+            targets[problem.id] = detect_language("\n".join(m["content"] for m in problem.messages
+                                                             if m.get("role") != "assistant"))
         text, prefilled = sample_for_verifier(s["completion"] or "", s.get("reasoning"), bool(s.get("think_prefilled")))
         found = text_signals(text, think_prefilled=prefilled, finish_reason=s.get("finish_reason"),
                              options=dataclasses.replace(options, target_language=targets[problem.id]))

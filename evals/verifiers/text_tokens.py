@@ -36,6 +36,10 @@ _SPANS = [
 _TOKEN = re.compile(r"\w+(?:['’.\-]\w+)*|(?P<brk>[.!?;:\n。！？；：]+)")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:st|nd|rd|th|s)?")
 _CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2,}[a-z]")
+# Function and operator names written without a backslash: notation, not words.
+MATH_WORDS = frozenset("sin cos tan cot sec csc arcsin arccos arctan sinh cosh tanh log ln lg exp lim sup inf "
+                       "max min gcd lcm mod det deg sqrt".split())
+_VOWEL = re.compile(r"[aeiouyAEIOUY]")
 _OPERATORS = set("=+*/^<>≤≥≠×÷|∈∉⊂∪∩→←≈≡±∑∏√")
 # Scripts written without spaces: each character counts as one word.
 CHAR_SCRIPTS = frozenset({"HAN", "HIRAGANA", "KATAKANA", "HANGUL", "THAI", "LAO", "KHMER", "MYANMAR"})
@@ -45,13 +49,14 @@ CHAR_SCRIPTS = frozenset({"HAN", "HIRAGANA", "KATAKANA", "HANGUL", "THAI", "LAO"
 class Run:
     """Natural-language words of one script with no sentence break between them."""
     script: str
-    words: list[str] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)  # the counted words
+    read: list[str] = field(default_factory=list)  # the words and single letters, for identification
     size: int = 0  # words, or letters for CHAR_SCRIPTS
     sentence: int = 0  # index of the sentence it belongs to (runs of several scripts share one)
 
     @property
     def text(self) -> str:
-        return ("" if self.script in CHAR_SCRIPTS else " ").join(self.words)
+        return ("" if self.script in CHAR_SCRIPTS else " ").join(self.read)
 
 
 @dataclass
@@ -109,6 +114,10 @@ def _non_word_type(token: str, before: str, after: str) -> str | None:
         return "identifier"
     if len(token) == 1 or after.startswith("(") or token[-1] in "'’" and len(token) == 2:
         return "identifier"  # x, θ, f(x), sqrt(2), x'
+    if token.lower() in MATH_WORDS:
+        return "math"
+    if len(token) <= 3 and token.isascii() and not _VOWEL.search(token):
+        return "identifier"  # dx, dh, pq: no vowel, no word
     if before in _OPERATORS or after[:1] in _OPERATORS:
         return "identifier"  # ab = 12, n^k
     return None
@@ -134,12 +143,15 @@ def count_tokens(text: str) -> TokenCount:
                 kind = _non_word_type(piece, before, masked[end:end + 3].lstrip())
                 if kind or script == "NONE":
                     ignored[kind or "number"] += 1
-                    continue
-                size = 1
+                    if len(piece) > 1 or script == "NONE" or piece.isascii() and piece not in "aA":
+                        continue  # x, y (Spanish "and" to a language model) are variables; "a", "é" are words
+                size = 0 if kind else 1  # a single letter ("a", "é") is not counted but helps identify
             if current is None or current.script != script:
                 current = Run(script, sentence=sentence)
                 runs.append(current)
-            current.words.append(piece)
+            current.read.append(piece)
+            if size:
+                current.words.append(piece)
             current.size += size
             counted += size
             sentence_scripts.setdefault(sentence, set()).add(script)

@@ -162,7 +162,7 @@ def test_rescore_lists_flips_and_show_recomputes(tmp_path):
     # tamper with the stored verdicts as an older, buggier verifier would have written them
     store = Store(db)
     con = store.connect()
-    rows = con.execute("SELECT * FROM verdicts").fetchall()
+    rows = con.execute("SELECT * FROM verdicts WHERE verifier = 'aime'").fetchall()
     names = [d[0] for d in con.description]
     old = [dict(zip(names, r)) for r in rows]
     for v in old:

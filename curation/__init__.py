@@ -1,0 +1,1 @@
+"""Rejection-sampling curation over DuckDB: prompts -> samples -> verdicts -> filters -> selection -> export."""

@@ -1,0 +1,209 @@
+"""Command line: argument parsing only; the stages live in their modules.
+
+    python -m curation ingest problems.jsonl --domain math          # 1. prompts
+    python -m curation generate --model MODEL --samples 16           # 2. samples (or: samples add FILE)
+    python -m curation verify                                        # 3. verdicts and text signals
+    python -m curation judge --base-url URL --judge-model NAME       # 3b. optional generative judge
+    python -m curation filter                                        # 4. drop, with a reason each
+    python -m curation select --k 3                                  # 5. distinct samples per prompt
+    python -m curation decontaminate                                 # 6. benchmark overlap, duplicates
+    python -m curation export --target math=600000 --jsonl           # 7. mix, export, data card
+    python -m curation run                                           # 3 to 7 in a row
+    python -m curation status                                        # the funnel so far
+
+Every stage takes `--workdir` (default runs/curation) and `--config FILE.json|toml` (one section
+per stage, keys = the flags' names with underscores); flags override the file. Heavy imports
+happen after parsing, so `--help` is instant.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+import time
+import typing
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+DEFAULT_WORKDIR = "runs/curation"
+HELP = {
+    "source": "a .jsonl/.json/.csv/.parquet file, or hub:ORG/NAME[@REVISION]",
+    "name": "source name used in prompt ids and reports (default: the file stem or dataset id)",
+    "domain": "math, code, stem, logic or general (default: each record's `domain` field)",
+    "verifier": "math, aime, choice, code, judge, imported or none (default: by domain and what the record has)",
+    "skip_bad": "drop records that cannot be used (counted and listed) instead of stopping",
+    "samples": "samples per prompt (the review: 16)",
+    "shard": "i/N: this machine generates every N-th prompt starting at i",
+    "domains": "comma-separated domains to generate for (default: all)",
+    "engine_args": "KEY=VALUE option for the vLLM engine (repeatable)",
+    "register_only": "generate nothing; register the store's samples (after copying shards in)",
+    "workers": "worker processes (default: the number of cores)",
+    "limit": "only this many records / prompts / samples (a trial run)",
+    "code_block_domains": "comma-separated domains where fenced code in the reasoning is allowed",
+    "unverified_domains": "comma-separated domains whose samples are kept without an answer verdict",
+    "max_ngram_rate": "also drop samples whose 4-gram repetition rate exceeds this (off by default)",
+    "k": "samples kept per prompt at most",
+    "max_similarity": "estimated Jaccard (word 5-grams of the reasoning) at which a sample is a near-copy",
+    "benchmark_data": "NAME=FILE local copy of a benchmark to decontaminate against (gpqa_diamond, livecodebench)",
+    "hub_benchmarks": "also fetch GPQA-Diamond and LiveCodeBench from the Hub",
+    "near_duplicate": "word 5-gram Jaccard at which two prompts are near duplicates",
+    "targets": "DOMAIN=N samples to export for a domain (repeatable); domains not named are taken whole",
+    "formats": "comma-separated: messages, prompt_completion",
+    "jsonl": "also write JSONL next to the Parquet shards",
+    "push_to_hub": "push the export (with its card) to this Hub dataset repo",
+}
+
+
+def _pair(text: str) -> tuple[str, Any]:
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    try:
+        return key, json.loads(value)
+    except json.JSONDecodeError:
+        return key, value
+
+
+def _shard(text: str) -> tuple[int, int]:
+    try:
+        index, count = (int(x) for x in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--shard takes i/N (e.g. 0/4), got {text!r}") from None
+    if not 0 <= index < count:
+        raise argparse.ArgumentTypeError(f"--shard {text}: need 0 <= i < N")
+    return index, count
+
+
+def add_options(parser: argparse.ArgumentParser, cls: type, positional: tuple[str, ...] = ()) -> None:
+    """One flag per dataclass field (defaults suppressed, so only what is given overrides the config file)."""
+    hints = typing.get_type_hints(cls)
+    for f in dataclasses.fields(cls):
+        kind, default = hints[f.name], f.default if f.default is not dataclasses.MISSING else f.default_factory()
+        helptext = f"{HELP.get(f.name, f.name.replace('_', ' '))} (default: {default})"
+        if f.name in positional:
+            parser.add_argument(f.name, help=HELP.get(f.name))
+            continue
+        flag = "--" + f.name.replace("_", "-")
+        options: dict[str, Any] = {"default": argparse.SUPPRESS, "help": helptext, "dest": f.name}
+        if kind is bool:
+            parser.add_argument(flag, action=argparse.BooleanOptionalAction, **options)
+        elif typing.get_origin(kind) is dict:
+            parser.add_argument(flag.rstrip("s"), type=_pair, action="append", **options)
+        elif typing.get_origin(kind) is tuple:
+            parser.add_argument(flag, type=_shard, **options)
+        elif typing.get_origin(kind) is list or list in typing.get_args(kind) or \
+                any(typing.get_origin(a) is list for a in typing.get_args(kind)):
+            parser.add_argument(flag, type=lambda s: [x for x in s.split(",") if x], **options)
+        else:
+            scalar = next((a for a in typing.get_args(kind) if a is not type(None)), kind)
+            parser.add_argument(flag, type=scalar if scalar in (int, float) else str, **options)
+
+
+def build(cls: type, section: dict[str, Any], args: argparse.Namespace) -> Any:
+    given = {f.name: getattr(args, f.name) for f in dataclasses.fields(cls) if hasattr(args, f.name)}
+    for name, value in given.items():
+        if isinstance(value, list) and value and isinstance(value[0], tuple):
+            given[name] = dict(value)
+    unknown = set(section) - {f.name for f in dataclasses.fields(cls)}
+    if unknown:
+        raise SystemExit(f"config: unknown keys {sorted(unknown)} for {cls.__name__}; "
+                         f"known: {[f.name for f in dataclasses.fields(cls)]}")
+    return cls(**{**section, **given})
+
+
+def _config(path: str | None) -> dict[str, Any]:
+    if not path:
+        return {}
+    text = Path(path).read_text(encoding="utf-8")
+    if path.endswith(".toml"):
+        import tomllib
+
+        return tomllib.loads(text)
+    return json.loads(text)
+
+
+def _stages() -> dict[str, tuple[str, str, str, tuple[str, ...]]]:
+    """stage -> (module:Options, module:function, help, positional fields); imported lazily."""
+    return {
+        "ingest": ("curation.ingest:IngestOptions", "curation.stages:ingest", "read a prompt set", ("source",)),
+        "generate": ("curation.generate:GenerateOptions", "curation.stages:generate",
+                     "generate N samples per prompt into the workdir's store (resumable, shardable)", ()),
+        "verify": ("curation.verify:VerifyOptions", "curation.stages:verify",
+                   "answer verdicts and text signals for every new sample", ()),
+        "judge": ("curation.judge:JudgeOptions", "curation.stages:judge",
+                  "a generative judge (OpenAI-compatible endpoint) for prompts with verifier `judge`", ()),
+        "filter": ("curation.filters:FilterOptions", "curation.stages:filter_samples",
+                   "keep or drop every verified sample, with the reason", ()),
+        "select": ("curation.select:SelectOptions", "curation.stages:select", "up to K distinct samples per prompt", ()),
+        "decontaminate": ("curation.decontaminate:DecontaminateOptions", "curation.stages:decontaminate",
+                          "flag prompts overlapping benchmarks, and duplicate prompts", ()),
+        "export": ("curation.export:ExportOptions", "curation.stages:export",
+                   "mix to target sizes and write Parquet/JSONL for TRL, with a data card", ()),
+    }
+
+
+def _resolve(target: str) -> Any:
+    import importlib
+
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python -m curation", description=__doc__.split("\n\n")[0],
+                                  formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    sub = top.add_subparsers(dest="command", required=True)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--workdir", default=DEFAULT_WORKDIR, help=f"the curation workspace (default: {DEFAULT_WORKDIR})")
+    common.add_argument("--config", help="JSON or TOML file: one section per stage, keys = flag names")
+    for stage, (options, _, helptext, positional) in _stages().items():
+        p = sub.add_parser(stage, parents=[common], help=helptext, description=helptext)
+        add_options(p, _resolve(options), positional)
+    run = sub.add_parser("run", parents=[common], help="verify, filter, select, decontaminate and export in a row",
+                         description="Stages 3 to 7 with the config file's sections (or the defaults).")
+    run.add_argument("--from-stage", default="verify", choices=["verify", "filter", "select", "decontaminate", "export"])
+    samples = sub.add_parser("samples", parents=[common], help="register sample files made elsewhere",
+                             description="Register samples made elsewhere (Parquet read in place; JSONL/JSON/CSV "
+                                         "converted once). Columns: prompt_id, completion; optional sample_index, "
+                                         "model, reasoning, finish_reason, completion_tokens, think_prefilled, "
+                                         "imported_correct (an external judge's verdict, for verifier `imported`).")
+    samples.add_argument("files", nargs="+", help="sample files")
+    samples.add_argument("--name", required=True, help="the source's name")
+    samples.add_argument("--model", help="model name for files without a model column")
+    sub.add_parser("status", parents=[common], help="the funnel so far and the stage history")
+    synthetic = sub.add_parser("synthetic", help="write a synthetic corpus with planted defects (benchmarks)",
+                               add_help=False)
+    synthetic.add_argument("rest", nargs=argparse.REMAINDER)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["synthetic"]:
+        from curation.synthetic import main as synthetic_main
+
+        return synthetic_main(argv[1:]) or 0
+    args = parser().parse_args(argv)
+    from curation import stages
+    from curation.db import Workspace
+
+    ws = Workspace(args.workdir)
+    config = _config(args.config)
+    if args.command == "samples":
+        return stages.add_samples(ws, args.files, args.name, args.model)
+    if args.command == "status":
+        return stages.status(ws)
+    plan = [args.command] if args.command != "run" else \
+        ["verify", "filter", "select", "decontaminate", "export"][
+            ["verify", "filter", "select", "decontaminate", "export"].index(args.from_stage):]
+    for stage in plan:
+        options_cls, function, _, _ = _stages()[stage]
+        options = build(_resolve(options_cls), config.get(stage, {}), args if args.command != "run" else
+                        argparse.Namespace())
+        started = time.time()
+        counts = _resolve(function)(ws, options)
+        print(f"[curation] {stage} done in {time.time() - started:.1f}s: {json.dumps(counts, default=str)}",
+              file=sys.stderr)
+    return 0

@@ -1,0 +1,96 @@
+"""Stage 2, generate: N samples per prompt through the evaluation's backends, into its store.
+
+    python -m curation generate --model deepseek-r1-distill-qwen-7b -n 16            # vLLM on a GPU
+    python -m curation generate --model my-rl-ckpt --base-url http://host:8000/v1 -n 16 --shard 3/8
+
+The review's recipe: 16 samples per prompt at temperature 1.0. Samples go to `<workdir>/store`
+under the evaluation's key (model + revision, prompt hash, sampling hash, sample index), flushed
+every second, so a killed job resumes without paying for a sample twice. With `--shard i/N` each
+machine takes every N-th prompt; merge by copying the other machines' `store/samples/*.parquet`
+into this workdir's `store/samples/` (then re-run `generate --register-only` or any later stage).
+"""
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+from evals.backends import Request, derive_seed
+from evals.runner import RunConfig, Runner, stream_to_store
+
+from .db import Workspace
+from .samples import add_store
+
+
+@dataclass
+class GenerateOptions:
+    """Every field is a flag of `python -m curation generate`."""
+    model: str = "smollm2-135m-instruct"
+    samples: int = 16
+    temperature: float = 1.0
+    top_p: float = 0.95
+    max_tokens: int | None = None  # None: the model's default (32,768 for the R1 family)
+    seed: int = 0
+    backend: str | None = None
+    base_url: str | None = None
+    served_model: str | None = None
+    revision: str | None = None
+    shard: tuple[int, int] = (0, 1)
+    domains: list[str] | None = None
+    limit: int | None = None  # only the first N prompts (in ingest order), e.g. for a trial
+    batch_size: int = 8
+    concurrency: int = 32
+    dtype: str = "auto"
+    engine_args: dict[str, Any] = field(default_factory=dict)
+    register_only: bool = False  # only (re-)register the store's samples, e.g. after merging shards
+
+
+def generate(ws: Workspace, con: Any, options: GenerateOptions) -> dict[str, Any]:
+    config = RunConfig(model=options.model, backend=options.backend, base_url=options.base_url,
+                       served_model=options.served_model, revision=options.revision,
+                       temperature=options.temperature, top_p=options.top_p, max_tokens=options.max_tokens,
+                       seed=options.seed, db=str(ws.store_dir), shard=options.shard, batch_size=options.batch_size,
+                       concurrency=options.concurrency, dtype=options.dtype, engine_args=options.engine_args)
+    runner = Runner(config)
+    name = f"generated:{runner.spec.name}:{runner.sampling.hash}"
+    try:
+        if not options.register_only:
+            requests = _requests(con, runner, options)
+            if requests:
+                stream_to_store(runner.backend().generate(requests, runner.sampling), len(requests),
+                                "generate", lambda buffer: _flush(runner, buffer))
+    finally:
+        runner.close()
+    add_store(con, ws.store_dir, name, runner.spec.name, runner.sampling.hash)
+    stored = con.execute("SELECT count(*) FROM samples WHERE source = ?", [name]).fetchall()[0][0]
+    return {"source": name, "model": runner.spec.name, "sampling": runner.sampling.to_dict(), "samples_stored": stored}
+
+
+def _requests(con: Any, runner: Runner, options: GenerateOptions) -> list[Request]:
+    where, params = "", []
+    if options.domains:
+        where = f"WHERE domain IN ({', '.join('?' for _ in options.domains)})"
+        params = list(options.domains)
+    rows = con.execute(f"SELECT prompt_id, prompt_hash, problem, messages FROM prompts {where} "
+                       f"ORDER BY ingest_order", params).fetchall()
+    if options.limit is not None:
+        rows = rows[:options.limit]
+    index, shards = options.shard
+    unique: dict[str, tuple] = {}
+    for row in rows[index::shards]:
+        unique.setdefault(row[1], row)  # the same chat from two sources is generated once
+    have = runner.store.existing_keys(runner.spec.name, runner.spec.revision, runner.sampling.hash, list(unique))
+    requests = [Request(pid, problem, phash, tuple(json.loads(messages)), i,
+                        derive_seed(runner.sampling.seed, phash, i))
+                for pid, phash, problem, messages in unique.values()
+                for i in range(options.samples) if (phash, i) not in have]
+    print(f"[curation] generate: {len(unique)} prompts x {options.samples} samples; "
+          f"{len(unique) * options.samples - len(requests)} already stored, {len(requests)} to generate",
+          file=sys.stderr)
+    return requests
+
+
+def _flush(runner: Runner, buffer: list) -> None:
+    if buffer:
+        runner.store.write([runner.sample_row("curation", c, "curation") for c in buffer], [], tag="curation")

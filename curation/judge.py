@@ -11,6 +11,7 @@ filter stage prefers them to the rule verdict; re-running judges only what is mi
 """
 from __future__ import annotations
 
+import json
 import re
 import sys
 import time
@@ -76,8 +77,8 @@ def run_judge(con: Any, options: JudgeOptions) -> dict[str, Any]:
     print(f"[curation] judge: {len(rows):,} samples await {options.judge_model}", file=sys.stderr)
     if not rows:
         return {"judged": 0}
-    requests = [Request(sid, problem, sid, ({"role": "user", "content": judge_prompt(problem, ref or "", completion or "",
-                                                                                    reasoning, bool(prefilled))},), 0, 0)
+    requests = [Request(sid, problem, sid, ({"role": "user", "content": judge_prompt(
+                    problem, str(json.loads(ref)) if ref else "", completion or "", reasoning, bool(prefilled))},), 0, 0)
                 for sid, completion, reasoning, prefilled, problem, ref in rows]
     backend = open_backend("openai", options.judge_model, base_url=options.base_url, api_key=options.api_key,
                            concurrency=options.concurrency)

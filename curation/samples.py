@@ -35,12 +35,12 @@ def _q(text: str) -> str:
 def _select(source_sql: str, present: set[str], name: str, model: str | None) -> str:
     exprs = []
     for column, kind in COLUMNS.items():
+        fallback = {"model": _q(model or name), "sample_index": "CAST(file_row_number AS INTEGER)"}.get(column)
         if column in present:
-            exprs.append(f"CAST({column} AS {kind}) AS {column}")
-        elif column == "model":
-            exprs.append(f"{_q(model or name)} AS model")
-        elif column == "sample_index":
-            exprs.append("CAST(file_row_number AS INTEGER) AS sample_index")
+            cast = f"CAST({column} AS {kind})"
+            exprs.append(f"{f'coalesce({cast}, {fallback})' if fallback else cast} AS {column}")
+        elif fallback:
+            exprs.append(f"{fallback} AS {column}")
         else:
             exprs.append(f"NULL::{kind} AS {column}")
     key = "prompt_id || '/' || model || '/' || sample_index"
@@ -79,7 +79,7 @@ def _convert(ws: Workspace, files: list[Path], name: str) -> Path:
         for number, record in read_records(path):
             if not isinstance(record, dict) or not all(record.get(c) is not None for c in REQUIRED):
                 raise SystemExit(f"{path}: record {number} needs fields {list(REQUIRED)}; fix or drop it")
-            row = {c: record.get(c) for c in COLUMNS if c in record}
+            row = {c: record.get(c) for c in COLUMNS}
             if row.get("sample_index") is None:
                 row["sample_index"] = seen.get(row["prompt_id"], 0)
             seen[row["prompt_id"]] = max(seen.get(row["prompt_id"], 0), int(row["sample_index"]) + 1)
@@ -87,7 +87,13 @@ def _convert(ws: Workspace, files: list[Path], name: str) -> Path:
     target = ws.root / "imported" / f"{name}.parquet"
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = target.with_name("." + target.name + ".tmp")
-    pq.write_table(pa.Table.from_pylist(rows), temp, compression="zstd")
+    arrow = {"VARCHAR": pa.string(), "INTEGER": pa.int32(), "BOOLEAN": pa.bool_()}
+    schema = pa.schema([(c, arrow[kind]) for c, kind in COLUMNS.items()])
+    try:
+        table = pa.Table.from_pylist(rows, schema=schema)
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        raise SystemExit(f"{', '.join(map(str, files))}: a column has the wrong type ({exc}); expected {COLUMNS}") from exc
+    pq.write_table(table, temp, compression="zstd")
     temp.replace(target)
     return target
 

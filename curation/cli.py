@@ -1,7 +1,8 @@
 """Command line: argument parsing only; the stages live in their modules.
 
     python -m curation ingest problems.jsonl --domain math          # 1. prompts
-    python -m curation generate --model MODEL --samples 16           # 2. samples (or: samples add FILE)
+    python -m curation generate --model MODEL --samples 16           # 2. samples
+    python -m curation samples add FILE --name NAME                  #    or samples made elsewhere
     python -m curation verify                                        # 3. verdicts and text signals
     python -m curation judge --base-url URL --judge-model NAME       # 3b. optional generative judge
     python -m curation filter                                        # 4. drop, with a reason each
@@ -169,6 +170,7 @@ def parser() -> argparse.ArgumentParser:
                                          "converted once). Columns: prompt_id, completion; optional sample_index, "
                                          "model, reasoning, finish_reason, completion_tokens, think_prefilled, "
                                          "imported_correct (an external judge's verdict, for verifier `imported`).")
+    samples.add_argument("action", choices=["add"], help="add: register files as a source (replacing one of that name)")
     samples.add_argument("files", nargs="+", help="sample files")
     samples.add_argument("--name", required=True, help="the source's name")
     samples.add_argument("--model", help="model name for files without a model column")

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+from tqdm import tqdm
 
 from .minhash import band_keys, candidate_pairs, sketch
 from .ngrams import jaccard, ngram_hashes, normalized, words
@@ -62,7 +63,7 @@ def benchmark_index(options: DecontaminateOptions) -> tuple[dict[int, str], dict
 
 def _contaminated(prompts: list[tuple], index: dict[int, str], n: int) -> dict[str, tuple]:
     found = {}
-    for pid, problem, _ in prompts:
+    for pid, problem, _ in tqdm(prompts, desc="benchmark overlap", unit="prompt", file=sys.stderr, mininterval=2):
         tokens = words(problem)
         hits = [h for h in ngram_hashes(tokens, n) if h in index] if len(tokens) >= n else []
         if hits:
@@ -93,7 +94,8 @@ def _duplicates(prompts: list[tuple], flagged: dict[str, tuple], threshold: floa
             remaining.append((pid, problem))
     ids = [pid for pid, _ in remaining]
     tokens = [words(problem) for _, problem in remaining]
-    keys = np.stack([band_keys(sketch(t)) for t in tokens]) if tokens else np.zeros((0, 32), dtype=np.uint64)
+    keys = np.stack([band_keys(sketch(t)) for t in tqdm(tokens, desc="near duplicates", unit="prompt", file=sys.stderr,
+                                                         mininterval=2)]) if tokens else np.zeros((0, 32), np.uint64)
     parent = list(range(len(ids)))  # union-find over positions; a lower position is earlier in ingest order
 
     def root(x: int) -> int:

@@ -79,7 +79,8 @@ class Verifier:
         self.options = options
         workers = options.workers or os.cpu_count() or 1
         self.pool = VerifierPool(workers=workers, timeout=options.timeout)
-        self.executor = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+        self.executor = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
+                                            initializer=_die_with_parent)
         self.cache: dict[tuple, Verdict] = {}
 
     def close(self) -> None:
@@ -139,6 +140,17 @@ class Verifier:
             future.slots = slots[start:start + TASK_SIZE]  # type: ignore[attr-defined]
             futures.append(future)
         return results, futures
+
+
+def _die_with_parent() -> None:
+    """Linux: a worker whose parent is killed (Ctrl-C twice, SIGKILL) is killed too, not left measuring."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _answer_columns(row: dict[str, Any], verdict: Verdict | None, truncated: bool) -> dict[str, Any]:

@@ -83,7 +83,7 @@ def tree_rss(root: int) -> int:
 
 def ensure_corpus(path: Path, samples: int, seed: int, workers: int) -> dict:
     manifest = path / "manifest.json"
-    if manifest.exists() and json.loads(manifest.read_text()).get("samples_requested") == samples:
+    if manifest.exists() and json.loads(manifest.read_text())["parameters"]["samples"] == samples:
         return json.loads(manifest.read_text())
     from curation.synthetic import generate
 
@@ -146,8 +146,9 @@ def main(argv: list[str] | None = None) -> int:
     memory.stopped.set()
     core = sum(t for name, t, _ in timings if name[0].isdigit())
     peak = max(p for name, _, p in timings if name[0].isdigit())
-    print(f"\ncorpus: {args.samples:,} samples, mean {manifest.get('mean_completion_tokens', 0):,.0f} tokens, "
-          f"{manifest.get('text_bytes', 0) / 1e9:.1f} GB of text; {args.workers} workers on {os.cpu_count()} cores\n")
+    print(f"\ncorpus: {args.samples:,} samples, mean {manifest['mean_completion_tokens']['overall']:,.0f} tokens, "
+          f"{manifest['text_bytes']['completions'] / 1e9:.1f} GB of text; {args.workers} workers on {os.cpu_count()} "
+          "cores\n")
     print("| stage | seconds | samples/s | peak RSS (GB) |\n|---|---|---|---|")
     for name, seconds, rss in timings:
         print(f"| {name} | {seconds:,.1f} | {args.samples / seconds:,.0f} | {rss / 1e9:.2f} |")

@@ -23,7 +23,7 @@ import numpy as np
 import pyarrow as pa
 from tqdm import tqdm
 
-from .minhash import band_keys, candidate_pairs, sketch
+from .minhash import band_keys, candidate_pairs, signature
 from .ngrams import jaccard, ngram_hashes, normalized, words
 
 SHIPPED = ("aime24", "aime25", "math500")
@@ -94,8 +94,8 @@ def _duplicates(prompts: list[tuple], flagged: dict[str, tuple], threshold: floa
             remaining.append((pid, problem))
     ids = [pid for pid, _ in remaining]
     tokens = [words(problem) for _, problem in remaining]
-    keys = np.stack([band_keys(sketch(t)) for t in tqdm(tokens, desc="near duplicates", unit="prompt", file=sys.stderr,
-                                                         mininterval=2)]) if tokens else np.zeros((0, 32), np.uint64)
+    keys = np.stack([band_keys(signature(t)) for t in tqdm(tokens, desc="near duplicates", unit="prompt", file=sys.stderr,
+                                                         mininterval=2)]) if tokens else np.zeros((0, 25), np.uint64)
     parent = list(range(len(ids)))  # union-find over positions; a lower position is earlier in ingest order
 
     def root(x: int) -> int:

@@ -30,14 +30,14 @@ from tqdm import tqdm
 
 from . import synthetic_text as T
 from .ngrams import jaccard, ngram_hashes, normalized, words
-from .synthetic_text import CLEAN, LOOP, MIXED, TRUNCATED, WRONG, Pools, build_pools, build_sample
+from .synthetic_text import CLEAN, LOOP, MAX_TOKENS, MIXED, TRUNCATED, WRONG, Pools, build_pools, build_sample
 
 DOMAINS = ("math", "code", "stem", "logic", "general")
 SHARES = {"math": 395285, "code": 211129, "stem": 10124, "logic": 10395, "general": 177812}  # of 804,745
 MEAN_TOKENS = {"math": 6094, "code": 7436, "stem": 4929, "logic": 2739, "general": 1420}
 VERIFIER = {"math": "math", "logic": "math", "stem": "choice", "code": "imported", "general": "none"}
 REASONING = ("math", "code", "stem", "logic")
-MIN_TOKENS, MAX_TOKENS, SIGMA = 200, 32768, 0.5
+MIN_TOKENS, SIGMA = 200, 0.5
 ROW_GROUP = 2048  # samples per parquet row group
 MODEL = "synthetic-r1"
 SAMPLE_KINDS = {WRONG: "wrong_answer", TRUNCATED: "truncated", MIXED: "mixed_language", LOOP: "loop"}

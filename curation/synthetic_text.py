@@ -19,6 +19,7 @@ from operator import itemgetter
 
 import numpy as np
 
+MAX_TOKENS = 32768  # the generation limit every sample stays under
 CLEAN, WRONG, TRUNCATED, MIXED, LOOP = range(5)  # sample defects, as `curation.synthetic` plans them
 
 NAMES = ("Alice Bob Carla Dmitri Elena Farid Grace Hiro Ines Jamal Keiko Liam Maya Nikhil Olga Pablo Quinn Rosa "
@@ -817,6 +818,8 @@ def build_sample(P: Pools, prompt: dict, defect: int, length: int, rng: np.rando
         paras[-1] = paras[-1][: len(paras[-1]) - len(last) + cut]
         tokens -= int(pool.tokens[idx[-1]]) - round(int(pool.tokens[idx[-1]]) * cut / len(last))
         detail = f"cut at {tokens} tokens"
+    if tokens > MAX_TOKENS and not truncated:  # a finished sample cannot be longer than the generation limit
+        return build_sample(P, prompt, defect, int(length * 0.8), rng)
     reasoning = "\n\n".join(paras + tail)
     if truncated:
         return f"<think>\n{reasoning}", tokens, detail

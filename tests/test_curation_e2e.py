@@ -23,7 +23,8 @@ from curation.select import SelectOptions
 from curation.verify import VerifyOptions
 
 ROOT = Path(__file__).resolve().parents[1]
-pytestmark = pytest.mark.slow
+# generating 72 samples on 2 busy cores can take several minutes: the fixture needs more than the default limit
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 
 
 def prompt_set(path: Path) -> dict[str, str]:
@@ -51,7 +52,7 @@ def curated(tmp_path_factory):
     ws = Workspace(root / "w")
     stages.ingest(ws, IngestOptions(source=str(root / "prompts.jsonl"), domain="math", name="arith"))
     stages.generate(ws, GenerateOptions(model="smollm2-135m-instruct", samples=2, max_tokens=96, temperature=0.7,
-                                        batch_size=16))
+                                        batch_size=36))
     stages.verify(ws, VerifyOptions(workers=2))
     stages.filter_samples(ws, FilterOptions(require_format=False))
     stages.select(ws, SelectOptions())

@@ -358,7 +358,9 @@ def _classify(reply: dict, cpu: float, peak_mb: float, oom: bool, limits: Limits
     stderr = _tail(err)
     code, sig = reply.get("exit_code"), reply.get("signal")
     wall = reply.get("wall_s", 0.0)
-    if "crashed" in reply:
+    if "crashed" in reply and oom:  # the tree went over its limit and the kernel's OOM killer took the harness
+        status, detail = "memory_limit", f"over {limits.memory_mb} MB (the OOM killer stopped the sandbox)"
+    elif "crashed" in reply:
         status, detail = "runtime_error", f"the sandbox's harness stopped ({reply['crashed']})"
     elif reply.get("setup_failed"):
         raise SandboxCrash(f"the harness could not start the test: {stderr.strip()}")

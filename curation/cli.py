@@ -28,6 +28,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from evals.cli import _pair, _shard  # the same KEY=VALUE and i/N flags as `python -m evals run`
+
 DEFAULT_WORKDIR = "runs/curation"
 HELP = {
     "source": "a .jsonl/.json/.csv/.parquet file, or hub:ORG/NAME[@REVISION]",
@@ -55,26 +57,6 @@ HELP = {
     "jsonl": "also write JSONL next to the Parquet shards",
     "push_to_hub": "push the export (with its card) to this Hub dataset repo",
 }
-
-
-def _pair(text: str) -> tuple[str, Any]:
-    key, sep, value = text.partition("=")
-    if not sep or not key:
-        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
-    try:
-        return key, json.loads(value)
-    except json.JSONDecodeError:
-        return key, value
-
-
-def _shard(text: str) -> tuple[int, int]:
-    try:
-        index, count = (int(x) for x in text.split("/"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--shard takes i/N (e.g. 0/4), got {text!r}") from None
-    if not 0 <= index < count:
-        raise argparse.ArgumentTypeError(f"--shard {text}: need 0 <= i < N")
-    return index, count
 
 
 def add_options(parser: argparse.ArgumentParser, cls: type, positional: tuple[str, ...] = ()) -> None:

@@ -33,6 +33,7 @@ from typing import Any
 import pyarrow as pa
 from tqdm import tqdm
 
+from evals.scoring import judge_timeout
 from evals.store import sample_for_verifier
 from evals.verifiers import VERIFIER_VERSION, Verdict, VerifierPool, split_answer_region
 from evals.verifiers.verdict import SIGNALS_VERSION
@@ -122,8 +123,7 @@ class Verifier:
                 opts = {**json.loads(row["verify_opts"] or "{}"), "finish_reason": row["finish_reason"],
                         "think_prefilled": row["_prefilled"]}
                 items.append((row["verifier"], row["_text"], json.loads(row["reference"]), opts))
-            timeout = max((120 + len(i[2]["tests"]) * 5 for i in items), default=None) if kind_is_code else None
-            for key, verdict in zip(keys, self.pool.verify_batch(items, timeout=timeout)):
+            for key, verdict in zip(keys, self.pool.verify_batch(items, timeout=judge_timeout(items))):
                 self.cache[key] = verdict
 
     def check_batch(self, rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[Future]]:

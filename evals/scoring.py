@@ -28,11 +28,13 @@ def verdict_row(sample: dict[str, Any], verifier: str, v: Verdict) -> dict[str, 
             "details": json.dumps(v.details, default=str, ensure_ascii=False)}
 
 
-def _judge_timeout(bench: Benchmark, items: list) -> float | None:
-    """Code is judged test by test: allow compiling (and a checker) plus every test's wall limit."""
-    if bench.verifier != "code" or not items:
+def judge_timeout(items: list) -> float | None:
+    """Code is judged test by test: allow compiling (and a checker) plus every test's wall limit.
+    `items` are verifier-pool items (kind, completion, reference, opts); None when none is code."""
+    code = [ref for kind, _, ref, *_ in items if kind == "code"]
+    if not code:
         return None
-    return max(120 + len(ref["tests"]) * (2 * ref.get("time_limit_s", 2.0) + 1) for _, _, ref, _ in items)
+    return max(120 + len(ref["tests"]) * (2 * ref.get("time_limit_s", 2.0) + 1) for ref in code)
 
 
 def verify_samples(pool: VerifierPool, bench: Benchmark, problems: dict[str, Problem],
@@ -51,7 +53,7 @@ def verify_samples(pool: VerifierPool, bench: Benchmark, problems: dict[str, Pro
     def progress(done: int, total: int) -> None:
         bar.update(done - bar.n)
 
-    verdicts = pool.verify_batch(items, progress=progress if bar else None, timeout=_judge_timeout(bench, items))
+    verdicts = pool.verify_batch(items, progress=progress if bar else None, timeout=judge_timeout(items))
     if bar:
         bar.close()
     return [verdict_row(s, bench.verifier, v) for s, v in zip(samples, verdicts)]

@@ -19,16 +19,13 @@ happen after parsing, so `--help` is instant.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import sys
 import time
-import typing
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
-from evals.cli import _pair, _shard  # the same KEY=VALUE and i/N flags as `python -m evals run`
+from evals.config_flags import add_options, build, read_config
 
 DEFAULT_WORKDIR = "runs/curation"
 HELP = {
@@ -57,54 +54,6 @@ HELP = {
     "jsonl": "also write JSONL next to the Parquet shards",
     "push_to_hub": "push the export (with its card) to this Hub dataset repo",
 }
-
-
-def add_options(parser: argparse.ArgumentParser, cls: type, positional: tuple[str, ...] = ()) -> None:
-    """One flag per dataclass field (defaults suppressed, so only what is given overrides the config file)."""
-    hints = typing.get_type_hints(cls)
-    for f in dataclasses.fields(cls):
-        kind, default = hints[f.name], f.default if f.default is not dataclasses.MISSING else f.default_factory()
-        helptext = f"{HELP.get(f.name, f.name.replace('_', ' '))} (default: {default})"
-        if f.name in positional:
-            parser.add_argument(f.name, help=HELP.get(f.name))
-            continue
-        flag = "--" + f.name.replace("_", "-")
-        options: dict[str, Any] = {"default": argparse.SUPPRESS, "help": helptext, "dest": f.name}
-        if kind is bool:
-            parser.add_argument(flag, action=argparse.BooleanOptionalAction, **options)
-        elif typing.get_origin(kind) is dict:
-            parser.add_argument(flag.rstrip("s"), type=_pair, action="append", **options)
-        elif typing.get_origin(kind) is tuple:
-            parser.add_argument(flag, type=_shard, **options)
-        elif typing.get_origin(kind) is list or list in typing.get_args(kind) or \
-                any(typing.get_origin(a) is list for a in typing.get_args(kind)):
-            parser.add_argument(flag, type=lambda s: [x for x in s.split(",") if x], **options)
-        else:
-            scalar = next((a for a in typing.get_args(kind) if a is not type(None)), kind)
-            parser.add_argument(flag, type=scalar if scalar in (int, float) else str, **options)
-
-
-def build(cls: type, section: dict[str, Any], args: argparse.Namespace) -> Any:
-    given = {f.name: getattr(args, f.name) for f in dataclasses.fields(cls) if hasattr(args, f.name)}
-    for name, value in given.items():
-        if isinstance(value, list) and value and isinstance(value[0], tuple):
-            given[name] = dict(value)
-    unknown = set(section) - {f.name for f in dataclasses.fields(cls)}
-    if unknown:
-        raise SystemExit(f"config: unknown keys {sorted(unknown)} for {cls.__name__}; "
-                         f"known: {[f.name for f in dataclasses.fields(cls)]}")
-    return cls(**{**section, **given})
-
-
-def _config(path: str | None) -> dict[str, Any]:
-    if not path:
-        return {}
-    text = Path(path).read_text(encoding="utf-8")
-    if path.endswith(".toml"):
-        import tomllib
-
-        return tomllib.loads(text)
-    return json.loads(text)
 
 
 def _stages() -> dict[str, tuple[str, str, str, tuple[str, ...]]]:
@@ -143,7 +92,7 @@ def parser() -> argparse.ArgumentParser:
     common.add_argument("--config", help="JSON or TOML file: one section per stage, keys = flag names")
     for stage, (options, _, helptext, positional) in _stages().items():
         p = sub.add_parser(stage, parents=[common], help=helptext, description=helptext)
-        add_options(p, _resolve(options), positional)
+        add_options(p, _resolve(options), HELP, positional)
     run = sub.add_parser("run", parents=[common], help="verify, filter, select, decontaminate and export in a row",
                          description="Stages 3 to 7 with the config file's sections (or the defaults).")
     run.add_argument("--from-stage", default="verify", choices=["verify", "filter", "select", "decontaminate", "export"])
@@ -174,7 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from curation.db import Workspace
 
     ws = Workspace(args.workdir)
-    config = _config(args.config)
+    config = read_config(args.config)
     if args.command == "samples":
         return stages.add_samples(ws, args.files, args.name, args.model)
     if args.command == "status":

@@ -18,27 +18,9 @@ import json
 import sys
 from collections.abc import Sequence
 
+from evals.config_flags import pair_flag, shard_flag
+
 DEFAULT_DB = "runs/store"
-
-
-def _shard(text: str) -> tuple[int, int]:
-    try:
-        index, count = (int(x) for x in text.split("/"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--shard takes i/N (e.g. 0/4), got {text!r}") from None
-    if not 0 <= index < count:
-        raise argparse.ArgumentTypeError(f"--shard {text}: need 0 <= i < N")
-    return index, count
-
-
-def _pair(text: str) -> tuple[str, object]:
-    key, sep, value = text.partition("=")
-    if not sep or not key:
-        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
-    try:
-        return key, json.loads(value)  # numbers, booleans, lists; anything else stays a string
-    except json.JSONDecodeError:
-        return key, value
 
 
 def _add_run(sub: argparse._SubParsersAction) -> None:
@@ -65,15 +47,15 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
     run.add_argument("--top-p", type=float, default=0.95)
     run.add_argument("--seed", type=int, default=0, help="base seed; each sample's seed derives from it")
     run.add_argument("--db", default=DEFAULT_DB, help=f"store directory (default: {DEFAULT_DB})")
-    run.add_argument("--shard", type=_shard, default=(0, 1), help="i/N: evaluate every N-th problem from i")
+    run.add_argument("--shard", type=shard_flag, default=(0, 1), help="i/N: evaluate every N-th problem from i")
     run.add_argument("--batch-size", type=int, default=8, help="hf backend batch size")
     run.add_argument("--concurrency", type=int, default=32, help="openai backend requests in flight")
     run.add_argument("--dtype", default="auto", help="auto, float32, bfloat16, float16 (hf, vllm)")
-    run.add_argument("--engine-arg", type=_pair, action="append", default=[], metavar="KEY=VALUE",
+    run.add_argument("--engine-arg", type=pair_flag, action="append", default=[], metavar="KEY=VALUE",
                      help="passed to vllm.LLM, e.g. tensor_parallel_size=2 (repeatable)")
     run.add_argument("--replay", action="append", default=[], metavar="FILE",
                      help="completions to score instead of generating (JSONL, JSON, CSV, parquet; repeatable)")
-    run.add_argument("--data", type=_pair, action="append", default=[], metavar="BENCHMARK=PATH",
+    run.add_argument("--data", type=pair_flag, action="append", default=[], metavar="BENCHMARK=PATH",
                      help="local data file for a benchmark, e.g. gpqa_diamond=gpqa_diamond.csv")
     run.add_argument("--verify-workers", type=int, help="verifier processes (default: all cores)")
     run.add_argument("--verify-timeout", type=float, default=5.0, help="hard limit per verification (s)")
@@ -88,14 +70,14 @@ def _build_parser() -> argparse.ArgumentParser:
     show.add_argument("--db", default=DEFAULT_DB)
     show.add_argument("--model", help="only this model")
     show.add_argument("--json", action="store_true", help="print the full metrics as JSON")
-    show.add_argument("--data", type=_pair, action="append", default=[], metavar="BENCHMARK=PATH")
+    show.add_argument("--data", type=pair_flag, action="append", default=[], metavar="BENCHMARK=PATH")
     rescore = sub.add_parser("rescore", help="re-verify stored samples with the current verifiers; list flips",
                              description="Re-verify every stored sample; append verdicts that changed or are of a new "
                                          "verifier version; print each flip as a JSON line on stdout.")
     rescore.add_argument("--db", default=DEFAULT_DB)
     rescore.add_argument("--model", help="only this model")
     rescore.add_argument("--benchmark", help="comma-separated (default: all in the store)")
-    rescore.add_argument("--data", type=_pair, action="append", default=[], metavar="BENCHMARK=PATH")
+    rescore.add_argument("--data", type=pair_flag, action="append", default=[], metavar="BENCHMARK=PATH")
     compact = sub.add_parser("compact", help="merge the store's segments into one file per table",
                              description="Rewrite all segments of samples and verdicts as one file each, dropping "
                                          "duplicates. Safe beside a running writer; run it while nothing reads the store.")

@@ -1,0 +1,95 @@
+"""Typed configuration: dataclass fields are the command-line flags and the config file's keys.
+
+    add_options(parser, VerifyOptions, HELP)         # one flag per field, defaults suppressed
+    options = build(VerifyOptions, config["verify"], args)   # file values, overridden by given flags
+
+Shared by `python -m evals`, `python -m curation` and `python -m training`, so a flag and a config
+key always mean the same thing and a config file is checked the same way everywhere.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import typing
+from pathlib import Path
+from typing import Any
+
+
+def shard_flag(text: str) -> tuple[int, int]:
+    """`i/N` (this machine takes every N-th item from i)."""
+    try:
+        index, count = (int(x) for x in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--shard takes i/N (e.g. 0/4), got {text!r}") from None
+    if not 0 <= index < count:
+        raise argparse.ArgumentTypeError(f"--shard {text}: need 0 <= i < N")
+    return index, count
+
+
+def pair_flag(text: str) -> tuple[str, object]:
+    """`KEY=VALUE`, the value read as JSON when it is JSON (numbers, booleans, lists), else a string."""
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    try:
+        return key, json.loads(value)
+    except json.JSONDecodeError:
+        return key, value
+
+
+def add_options(parser: argparse.ArgumentParser, cls: type, helps: dict[str, str],
+                positional: tuple[str, ...] = ()) -> None:
+    """One flag per dataclass field (defaults suppressed, so only what is given overrides the config file)."""
+    hints = typing.get_type_hints(cls)
+    for f in dataclasses.fields(cls):
+        kind, default = hints[f.name], f.default if f.default is not dataclasses.MISSING else f.default_factory()
+        helptext = f"{helps.get(f.name, f.name.replace('_', ' '))} (default: {default})"
+        if f.name in positional:
+            parser.add_argument(f.name, help=helps.get(f.name))
+            continue
+        flag = "--" + f.name.replace("_", "-")
+        options: dict[str, Any] = {"default": argparse.SUPPRESS, "help": helptext, "dest": f.name}
+        if kind is bool:
+            parser.add_argument(flag, action=argparse.BooleanOptionalAction, **options)
+        elif typing.get_origin(kind) is dict:
+            parser.add_argument(flag.rstrip("s"), type=pair_flag, action="append", **options)
+        elif typing.get_origin(kind) is tuple:
+            parser.add_argument(flag, type=shard_flag, **options)
+        elif typing.get_origin(kind) is list or list in typing.get_args(kind) or \
+                any(typing.get_origin(a) is list for a in typing.get_args(kind)):
+            parser.add_argument(flag, type=lambda s: [x for x in s.split(",") if x], **options)
+        else:
+            scalar = next((a for a in typing.get_args(kind) if a is not type(None)), kind)
+            parser.add_argument(flag, type=scalar if scalar in (int, float) else str, **options)
+
+
+def build(cls: type, section: dict[str, Any], args: argparse.Namespace) -> Any:
+    """``cls`` from a config file's section, overridden by the flags given on the command line."""
+    given = {f.name: getattr(args, f.name) for f in dataclasses.fields(cls) if hasattr(args, f.name)}
+    for name, value in given.items():
+        if isinstance(value, list) and value and isinstance(value[0], tuple):
+            given[name] = dict(value)
+    unknown = set(section) - {f.name for f in dataclasses.fields(cls)}
+    if unknown:
+        raise SystemExit(f"config: unknown keys {sorted(unknown)} for {cls.__name__}; "
+                         f"known: {[f.name for f in dataclasses.fields(cls)]}")
+    return cls(**{**section, **given})
+
+
+def read_config(path: str | None) -> dict[str, Any]:
+    """A JSON or TOML config file as a dict ({} without a path)."""
+    if not path:
+        return {}
+    file = Path(path)
+    if not file.exists():
+        raise SystemExit(f"--config {path}: no such file")
+    text = file.read_text(encoding="utf-8")
+    try:
+        if path.endswith(".toml"):
+            import tomllib
+
+            return tomllib.loads(text)
+        return json.loads(text)
+    except ValueError as exc:
+        raise SystemExit(f"--config {path}: not valid {'TOML' if path.endswith('.toml') else 'JSON'}: {exc}") from exc

@@ -44,7 +44,7 @@ class GRPOOptions(_Common):
     rewards: list[str] | None = None  # accuracy, format, language
     reward_weights: list[float] | None = None  # default: 1 each (R = R_acc + R_format [+ R_language])
     format_template: str | None = None  # r1 or r1_zero
-    require_boxed: bool = False
+    require_boxed: bool | None = None  # format reward: the answer must hold \boxed{}
     num_generations: int | None = None  # group size G
     prompts_per_step: int | None = None
     rollout_minibatches: int | None = None  # optimizer steps per rollout

@@ -49,7 +49,7 @@ def run(options: GRPOOptions) -> Path:
     eos = tuple(i for i in {tokenizer.eos_token_id, tokenizer.convert_tokens_to_ids(facts.end_of_turn or "")}
                 if isinstance(i, int) and i != tokenizer.unk_token_id)
     reward_options = RewardOptions(think_prefilled=facts.opens_think, template=o.format_template or "r1",
-                                   require_boxed=o.require_boxed, max_completion_length=o.max_completion_length,
+                                   require_boxed=bool(o.require_boxed), max_completion_length=o.max_completion_length,
                                    eos_token_ids=eos, verify_workers=o.verify_workers)
     rewards = build_rewards(o.rewards, reward_options, log=record.log_rollouts if o.log_rollouts else None)
     trainer = GRPOTrainer(model=model, reward_funcs=rewards, args=GRPOConfig(**args), train_dataset=dataset,

@@ -86,12 +86,14 @@ class _Reward:
     def __call__(self, prompts: list[Any], completions: list[Any], completion_ids: list[list[int]] | None = None,
                  **kwargs: Any) -> list[float | None]:
         texts = [completion_text(c) for c in completions]
-        verdicts = self.score(texts, _finish_reasons(completion_ids, len(texts), self.options), kwargs)
+        finish = _finish_reasons(completion_ids, len(texts), self.options)
+        verdicts = self.score(texts, finish, kwargs)
         if kwargs.get("log_extra"):
             kwargs["log_extra"](f"{self.name}_reason", [v.reason if v else None for v in verdicts])
         if self.log:
             self.log(self.name, [{"score": v.score if v else None, "reason": v.reason if v else None,
-                                  "extracted": v.extracted if v else None} for v in verdicts],
+                                  "extracted": v.extracted if v else None, "finish_reason": f}
+                                 for v, f in zip(verdicts, finish)],
                      texts if self.keep_text else None, kwargs)
         return [float(v.score) if v is not None else None for v in verdicts]
 

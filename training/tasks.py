@@ -3,9 +3,10 @@
     python -m training task arithmetic --n 256 --out runs/train/arithmetic.jsonl
 
 `arithmetic`: sums and differences of two small integers, one record per problem in the ingest
-format (`problem`, `answer`, `domain`), so the math verifier scores the boxed answer. Easy enough
-that a 135M instruct model starts above zero, which GRPO needs: a group whose rewards are all
-equal has no advantage to learn from.
+format (`problem`, `answer`, `domain`), so the math verifier scores the boxed answer. The problem
+carries a short instruction of its own (so ingest adds no "reason step by step" line, which makes
+a 135M model ramble past a short length limit). Easy enough that SmolLM2-135M starts above zero,
+which GRPO needs: a group whose rewards are all equal has no advantage to learn from.
 """
 from __future__ import annotations
 
@@ -15,7 +16,10 @@ from pathlib import Path
 from typing import Any
 
 
-def arithmetic(n: int, seed: int = 0, max_operand: int = 20) -> list[dict[str, Any]]:
+INSTRUCTION = "Put your final answer within \\boxed{}."
+
+
+def arithmetic(n: int, seed: int = 0, max_operand: int = 9) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     records = []
     for i in range(n):
@@ -25,7 +29,8 @@ def arithmetic(n: int, seed: int = 0, max_operand: int = 20) -> list[dict[str, A
         else:
             a, b = max(a, b), min(a, b)
             problem, answer = f"What is {a} - {b}?", a - b
-        records.append({"id": f"arith-{seed}-{i}", "problem": problem, "answer": str(answer), "domain": "math"})
+        records.append({"id": f"arith-{seed}-{i}", "problem": f"{problem} {INSTRUCTION}", "answer": str(answer),
+                        "domain": "math"})
     return records
 
 

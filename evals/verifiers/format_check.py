@@ -2,6 +2,7 @@
 
     r1       <think> reasoning </think> answer-or-summary      (DeepSeek-R1 and its distills)
     r1_zero  <think> reasoning </think> <answer> answer </answer>   (the R1-Zero training template)
+    answer   a direct answer, no thinking section                 (instruct models; small-model RL)
 
 Checked: thinking is opened (in the completion, or by the chat template when `think_prefilled`)
 and closed exactly once, holds some reasoning, and is followed by a non-empty answer; with
@@ -17,8 +18,8 @@ from typing import Any, Literal
 from .answer_region import LENGTH_FINISH_REASONS, THINK_CLOSE, THINK_OPEN
 from .verdict import SIGNALS_VERSION, Verdict
 
-Template = Literal["r1", "r1_zero"]
-TEMPLATES: tuple[str, ...] = ("r1", "r1_zero")
+Template = Literal["r1", "r1_zero", "answer"]
+TEMPLATES: tuple[str, ...] = ("r1", "r1_zero", "answer")
 ANSWER_OPEN, ANSWER_CLOSE = "<answer>", "</answer>"
 
 
@@ -40,6 +41,8 @@ def check_format(completion: str, template: Template = "r1", *, think_prefilled:
     problems: list[str] = []
     if (finish_reason or "").lower() in LENGTH_FINISH_REASONS:
         problems.append("stopped at the token limit")
+    if template == "answer":
+        return _direct_answer(completion, require_boxed, problems)
     opens, closes = completion.count(THINK_OPEN), completion.count(THINK_CLOSE)
     head = completion.lstrip()
     if think_prefilled:
@@ -69,6 +72,17 @@ def check_format(completion: str, template: Template = "r1", *, think_prefilled:
     if require_boxed and answer is not None and "\\boxed" not in answer:
         problems.append("no \\boxed{} answer")
     return FormatResult(not problems, template, problems)
+
+
+def _direct_answer(completion: str, require_boxed: bool, problems: list[str]) -> FormatResult:
+    """The `answer` template: the completion is the answer itself."""
+    if THINK_OPEN in completion or THINK_CLOSE in completion:
+        problems.append("a thinking section, though the template asks for the answer directly")
+    if not completion.strip():
+        problems.append("empty answer")
+    if require_boxed and "\\boxed" not in completion:
+        problems.append("no \\boxed{} answer")
+    return FormatResult(not problems, "answer", problems)
 
 
 def _answer_part(after: str, template: str, problems: list[str]) -> str | None:

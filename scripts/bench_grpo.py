@@ -26,7 +26,7 @@ def held_out_accuracy(model_path: str, records: list[dict], max_new_tokens: int)
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    from evals.verifiers.math_verifier import verify_math
+    from evals.verifiers.registry import resolve
 
     tok = AutoTokenizer.from_pretrained(model_path)
     tok.padding_side = "left"
@@ -40,7 +40,8 @@ def held_out_accuracy(model_path: str, records: list[dict], max_new_tokens: int)
             out = model.generate(**enc, do_sample=False, max_new_tokens=max_new_tokens,
                                  pad_token_id=tok.pad_token_id or tok.eos_token_id)
         replies = tok.batch_decode(out[:, enc.input_ids.shape[1]:], skip_special_tokens=True)
-        correct += sum(verify_math(c, r["answer"]).correct for c, r in zip(replies, records[start:start + 16]))
+        correct += sum(resolve(r["verifier"])(c, r["answer"]).correct
+                       for c, r in zip(replies, records[start:start + 16]))
     return correct / len(records)
 
 

@@ -223,7 +223,7 @@ def test_load_prompts_reads_like_ingest_and_names_bad_records(tmp_path):
     good.write_text("".join(json.dumps(r) + "\n" for r in arithmetic(5)))
     ds = load_prompts(str(good))
     assert set(ds.column_names) >= {"prompt", "verifier", "reference", "problem", "prompt_id"}
-    assert ds[0]["verifier"] == "math" and json.loads(ds[0]["reference"]) == arithmetic(5)[0]["answer"]
+    assert ds[0]["verifier"] == "aime" and json.loads(ds[0]["reference"]) == arithmetic(5)[0]["answer"]
     assert ds[0]["prompt"][0]["content"] == arithmetic(5)[0]["problem"]  # its own instruction, no second one
     bad = tmp_path / "bad.jsonl"
     bad.write_text(json.dumps({"problem": "1+1?", "domain": "math"}) + "\n")

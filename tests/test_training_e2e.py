@@ -37,7 +37,7 @@ def grpo_run(tmp_path_factory):
 
 def test_grpo_rewards_get_the_right_columns_and_return_verifier_scores(grpo_run):
     from evals.verifiers.format_check import verify_format
-    from evals.verifiers.math_verifier import verify_math
+    from evals.verifiers.math_verifier import verify_aime
 
     work, _ = grpo_run
     answers = {f"prompts:{json.loads(line)['id']}": json.loads(line)["answer"]
@@ -48,7 +48,7 @@ def test_grpo_rewards_get_the_right_columns_and_return_verifier_scores(grpo_run)
     assert len(accuracy) == len(formats) == 2 * 2 * 4  # steps x prompts x group
     for row in accuracy:
         assert row["prompt_id"] in answers  # the reward saw this row's own columns
-        verdict = verify_math(row["completion"], answers[row["prompt_id"]], finish_reason=row["finish_reason"])
+        verdict = verify_aime(row["completion"], answers[row["prompt_id"]], finish_reason=row["finish_reason"])
         assert (row["score"], row["reason"]) == (verdict.score, verdict.reason)
     for acc, fmt in zip(accuracy, formats):
         assert fmt["prompt_id"] == acc["prompt_id"]

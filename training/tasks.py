@@ -7,6 +7,11 @@ format (`problem`, `answer`, `domain`), so the math verifier scores the boxed an
 carries a short instruction of its own (so ingest adds no "reason step by step" line, which makes
 a 135M model ramble past a short length limit). Easy enough that SmolLM2-135M starts above zero,
 which GRPO needs: a group whose rewards are all equal has no advantage to learn from.
+
+The records name the integer (`aime`) verifier, not `math`. Under the math verifier our first CPU
+run learned within ten steps to answer `\\boxed{4 + 5}`: an expression symbolically equal to the
+gold, so "correct", and the question copied rather than solved. A reward must accept only what the
+task asks for; here, an integer.
 """
 from __future__ import annotations
 
@@ -30,7 +35,7 @@ def arithmetic(n: int, seed: int = 0, max_operand: int = 9) -> list[dict[str, An
             a, b = max(a, b), min(a, b)
             problem, answer = f"What is {a} - {b}?", a - b
         records.append({"id": f"arith-{seed}-{i}", "problem": f"{problem} {INSTRUCTION}", "answer": str(answer),
-                        "domain": "math"})
+                        "domain": "math", "verifier": "aime"})
     return records
 
 

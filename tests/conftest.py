@@ -39,3 +39,54 @@ def pool():
 
     with VerifierPool(workers=2, timeout=3.0) as p:
         yield p
+
+
+# ---- the app's fixtures (tests/test_app.py, tests/test_app_browser.py) ----------------------------------------
+
+def _evals_run(db: Path, *args: str) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "evals", "run", "--db", str(db), *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+
+
+@pytest.fixture(scope="session")
+def app_store(tmp_path_factory) -> Path:
+    """An evals store for the app: fake-engine runs (test/fake) on MATH-500 and AIME 2024, and real
+    replayed completions (test/sft7b on AIME 2024 with k=8, test/tldr7b on MATH-500) when the shared
+    data is on this machine."""
+    db = tmp_path_factory.mktemp("app") / "store"
+    fake = ("--model", "test/fake", "--backend", "tests.fake_backends:Deterministic")
+    _evals_run(db, *fake, "--benchmark", "math500", "--limit", "12", "--samples", "4")
+    _evals_run(db, *fake, "--benchmark", "aime24", "--limit", "10", "--samples", "8")
+    if (REPLAY / "sft7b_aime24_n8.json").exists():
+        _evals_run(db, "--model", "test/sft7b", "--backend", "replay", "--replay", str(REPLAY / "sft7b_aime24_n8.json"),
+                   "--benchmark", "aime24", "--limit", "10", "--samples", "8")
+        _evals_run(db, "--model", "test/tldr7b", "--backend", "replay",
+                   "--replay", str(REPLAY / "tldr7b_math500_n1.json"), "--benchmark", "math500", "--limit", "12",
+                   "--samples", "1")
+    return db
+
+
+@pytest.fixture(scope="session")
+def app_curation(tmp_path_factory) -> Path:
+    """A curation workdir taken through ingest, verify and filter (the hand-made set of test_curation)."""
+    from curation import stages
+    from curation.db import Workspace
+    from curation.filters import FilterOptions
+    from curation.ingest import IngestOptions
+    from curation.verify import VerifyOptions
+
+    from .test_curation import write_prompts, write_samples
+
+    root = tmp_path_factory.mktemp("app_curation")
+    write_prompts(root / "prompts.jsonl")
+    write_samples(root / "samples.jsonl")
+    ws = Workspace(root / "w")
+    stages.ingest(ws, IngestOptions(source=str(root / "prompts.jsonl"), name="set"))
+    stages.add_samples(ws, [str(root / "samples.jsonl")], "handmade", None)
+    stages.verify(ws, VerifyOptions(workers=1))
+    stages.filter_samples(ws, FilterOptions())
+    return root / "w"

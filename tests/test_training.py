@@ -215,6 +215,22 @@ def test_a_template_that_drops_reasoning_still_trains_on_it(tokenizer):
     assert pair["completion"] == "Two plus two is four.\n</think>\n\n\\boxed{4}<|im_end|>"
 
 
+def test_a_bos_written_by_both_template_and_tokenizer_is_kept_once(tokenizer):
+    import copy
+
+    from training.data import render_pair, template_facts
+
+    tok = copy.deepcopy(tokenizer)
+    tok.chat_template = R1_DISTILL_TEMPLATE  # writes {{ bos_token }} first
+    tok.add_bos_token = True  # ... and the tokenizer adds it too, as Llama-family tokenizers do
+    facts = template_facts(tok)
+    assert facts.doubled_bos == tok.bos_token
+    pair = render_pair([{"role": "user", "content": "hi"}], "<think>\nr\n</think>\n\na", tok, facts)
+    ids = tok(pair["prompt"]).input_ids
+    assert ids[0] == tok.bos_token_id and ids[1] != tok.bos_token_id
+    assert template_facts(tokenizer).doubled_bos is None
+
+
 def test_load_prompts_reads_like_ingest_and_names_bad_records(tmp_path):
     from training.data import DataError, load_prompts
     from training.tasks import arithmetic

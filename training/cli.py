@@ -107,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(write(args.name, args.n, args.out, args.seed))
         return 0
     config = read_config(args.config)
-    section = config.get(args.command, config) if isinstance(config.get(args.command), dict) else config
+    section = config[args.command] if isinstance(config.get(args.command), dict) else config
     options = build(_options_class(COMMANDS[args.command][0]), section, args)
     if args.command == "grpo":
         from .grpo import run as run_grpo

@@ -35,6 +35,7 @@ class TemplateFacts:
     drops_reasoning: bool  # rendering an assistant turn loses its <think> content (the trap above)
     end_of_turn: str  # what the template writes after an assistant message (the stop token to learn)
     eos_matches: bool  # that end-of-turn is the tokenizer's EOS token (else the served model may not stop)
+    doubled_bos: str | None = None  # a BOS the template writes although the tokenizer adds it too: strip it
 
 
 def template_facts(tokenizer: Any) -> TemplateFacts:
@@ -49,17 +50,18 @@ def template_facts(tokenizer: Any) -> TemplateFacts:
     end = turn.split(MARK, 1)[1].rstrip()
     thought = tokenizer.apply_chat_template(
         user + [{"role": "assistant", "content": f"<think>\n{MARK}\n</think>\n\nanswer"}], tokenize=False)
-    eos = tokenizer.eos_token or ""
+    eos, bos = tokenizer.eos_token or "", getattr(tokenizer, "bos_token", None)
+    adds_bos = bool(bos) and tokenizer("x").input_ids[:1] == [tokenizer.bos_token_id]
     return TemplateFacts(opens_think=prompt.rstrip().endswith("<think>"), drops_reasoning=MARK not in thought,
-                         end_of_turn=end, eos_matches=bool(eos) and end.endswith(eos))
+                         end_of_turn=end, eos_matches=bool(eos) and end.endswith(eos),
+                         doubled_bos=bos if adds_bos and prompt.startswith(bos) else None)
 
 
 def render_pair(prompt: list[dict[str, str]], assistant: str, tokenizer: Any, facts: TemplateFacts) -> dict[str, str]:
     """One SFT example as text: the templated prompt, and the assistant turn with its reasoning kept."""
     text = tokenizer.apply_chat_template(prompt, tokenize=False, add_generation_prompt=True)
-    bos = getattr(tokenizer, "bos_token", None)
-    if bos and text.startswith(bos) and tokenizer("x").input_ids[:1] == [tokenizer.bos_token_id]:
-        text = text[len(bos):]  # the tokenizer adds BOS itself; the template's copy would double it
+    if facts.doubled_bos and text.startswith(facts.doubled_bos):
+        text = text[len(facts.doubled_bos):]  # the tokenizer adds BOS itself when TRL tokenizes
     body = assistant
     if facts.opens_think and body.lstrip().startswith("<think>"):
         body = body.lstrip()[len("<think>"):].lstrip("\n")

@@ -85,7 +85,7 @@ def run_on_policy(o: SFTOptions) -> Path:
 
     gpu = torch.cuda.is_available()
     model, tokenizer, peft_config = load(o.model, bf16=bool(o.bf16) and gpu, lora=o.lora)
-    teacher = load(o.teacher, bf16=bool(o.bf16) and gpu)[0] if o.teacher else None
+    teacher = load(o.teacher, bf16=bool(o.bf16) and gpu)[0]
     dataset = _prompts(o.data, o.limit)
     args = {k: v for k, v in sft_args(o, use_cpu=not gpu, eos_token=None).items()
             if k not in ("max_length", "packing", "completion_only_loss", "eos_token", "dataset_num_proc")}

@@ -218,7 +218,8 @@ def _user_prompt(text: str, verifier: str, domain: str) -> str:
 
 
 def ingest_rows(options: IngestOptions) -> tuple[list[dict[str, Any]], list[str]]:
-    """All prompt rows of a source, and the errors (file, record, what to fix) of the records refused."""
+    """All prompt rows of a source, and the errors (file, record, what to fix) of the records refused.
+    Unless `skip_bad`, any refused record raises IngestError listing them, and no row is returned."""
     name = source_name(options)
     rows, errors = [], []
     for number, record in load_records(options):
@@ -226,6 +227,10 @@ def ingest_rows(options: IngestOptions) -> tuple[list[dict[str, Any]], list[str]
             rows.append(prompt_row(record, number, options, name))
         except (IngestError, ValueError, KeyError, TypeError) as exc:
             errors.append(f"{options.source}: record {number} {exc}")
+    if errors and not options.skip_bad:
+        shown = "\n  ".join(errors[:MAX_ERRORS_SHOWN])
+        raise IngestError(f"{len(errors)} records cannot be used; nothing was read from {options.source}:\n  "
+                          f"{shown}\nFix them, or pass --skip-bad (skip_bad) to drop them.")
     return rows, errors
 
 

@@ -38,10 +38,6 @@ def ingest(ws: Workspace, options: Any) -> dict[str, Any]:
             rows, errors = ingest_rows(options)
         except IngestError as exc:
             raise SystemExit(str(exc)) from exc
-        if errors and not options.skip_bad:
-            shown = "\n  ".join(errors[:20])
-            raise SystemExit(f"{len(errors)} records cannot be used; nothing was ingested from {options.source}:\n  "
-                             f"{shown}\nFix them, or pass --skip-bad to drop them.")
         first = con.execute("SELECT coalesce(max(ingest_order) + 1, 0) FROM prompts").fetchall()[0][0]
         table = to_table(rows, first)
         if table.num_rows:

@@ -57,6 +57,12 @@ def template_facts(tokenizer: Any) -> TemplateFacts:
                          doubled_bos=bos if adds_bos and prompt.startswith(bos) else None)
 
 
+def stop_token(tokenizer: Any, facts: TemplateFacts) -> str | None:
+    """The template's end-of-turn when it is one token: what TRL appends, and what generation stops on."""
+    ids = tokenizer(facts.end_of_turn, add_special_tokens=False).input_ids if facts.end_of_turn else []
+    return facts.end_of_turn if len(ids) == 1 else None
+
+
 def render_pair(prompt: list[dict[str, str]], assistant: str, tokenizer: Any, facts: TemplateFacts) -> dict[str, str]:
     """One SFT example as text: the templated prompt, and the assistant turn with its reasoning kept."""
     text = tokenizer.apply_chat_template(prompt, tokenize=False, add_generation_prompt=True)
@@ -68,7 +74,7 @@ def render_pair(prompt: list[dict[str, str]], assistant: str, tokenizer: Any, fa
     return {"prompt": text, "completion": body + facts.end_of_turn}
 
 
-def _conversation(row: dict[str, Any], where: str) -> tuple[list[dict[str, str]], str]:
+def conversation(row: dict[str, Any], where: str) -> tuple[list[dict[str, str]], str]:
     """(prompt messages, assistant text) from a `messages` or `prompt_completion` row."""
     if row.get("messages") is not None:
         messages = list(row["messages"])
@@ -121,7 +127,7 @@ def load_sft(sources: list[str], tokenizer: Any, limit: int | None = None) -> tu
             raw = raw.select(range(min(limit, len(raw))))
 
         def render(row: dict[str, Any], index: int, source: str = source) -> dict[str, str]:
-            prompt, assistant = _conversation(row, f"{source}: row {index}")
+            prompt, assistant = conversation(row, f"{source}: row {index}")
             return render_pair(prompt, assistant, tokenizer, facts)
 
         parts.append(raw.map(render, with_indices=True, remove_columns=raw.column_names, desc=f"rendering {source}"))
@@ -142,12 +148,9 @@ def load_prompts(source: str, *, domain: str | None = None, verifier: str | None
     options = IngestOptions(source=source, domain=domain, verifier=verifier, problem_field=problem_field,
                             answer_field=answer_field, limit=limit, skip_bad=skip_bad)
     try:
-        rows, errors = ingest_rows(options)
+        rows, _ = ingest_rows(options)
     except IngestError as exc:
         raise DataError(str(exc)) from exc
-    if errors and not skip_bad:
-        shown = "\n  ".join(errors[:20])
-        raise DataError(f"{len(errors)} records of {source} cannot be used:\n  {shown}\nFix them, or set skip_bad.")
     if not rows:
         raise DataError(f"{source}: no prompts")
     columns = ("prompt_id", "domain", "problem", "verifier", "reference", "verify_opts")

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from .config import GRPOOptions, grpo_args, resolve
-from .data import load_prompts, template_facts
+from .data import load_prompts, stop_token, template_facts
 from .model import load, save_final
 from .record import RunRecord
 from .rewards import RewardOptions, build_rewards
@@ -46,8 +46,8 @@ def run(options: GRPOOptions) -> Path:
     args = grpo_args(o, use_cpu=not gpu, vllm_mode=mode)
     record = RunRecord(o.output_dir, "grpo", o, args, template=facts, prompts=len(dataset),
                        vllm_mode=mode, device="cuda" if gpu else "cpu")
-    eos = tuple(i for i in {tokenizer.eos_token_id, tokenizer.convert_tokens_to_ids(facts.end_of_turn or "")}
-                if isinstance(i, int) and i != tokenizer.unk_token_id)
+    stop = stop_token(tokenizer, facts)
+    eos = tuple({tokenizer.eos_token_id, *([tokenizer.convert_tokens_to_ids(stop)] if stop else [])} - {None})
     reward_options = RewardOptions(think_prefilled=facts.opens_think, template=o.format_template or "r1",
                                    require_boxed=bool(o.require_boxed), max_completion_length=o.max_completion_length,
                                    eos_token_ids=eos, verify_workers=o.verify_workers)
@@ -64,6 +64,6 @@ def run(options: GRPOOptions) -> Path:
     finally:
         for reward in rewards:
             getattr(reward, "close", lambda: None)()
-    final = save_final(trainer, tokenizer, o.output_dir, facts.end_of_turn)
+    final = save_final(trainer, tokenizer, o.output_dir, stop)
     record.finish("done", step=trainer.state.global_step, checkpoint=str(final))
     return final

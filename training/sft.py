@@ -13,15 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from .config import SFTOptions, resolve, sft_args
-from .data import export_files, load_sft
+from .data import conversation, export_files, load_sft, stop_token
 from .model import load, save_final
 from .record import RunRecord
-
-
-def _stop_token(tokenizer: Any, end_of_turn: str) -> str | None:
-    """The template's end-of-turn as one token (what TRL should append and generation stop on)."""
-    ids = tokenizer(end_of_turn, add_special_tokens=False).input_ids if end_of_turn else []
-    return end_of_turn if len(ids) == 1 else None
 
 
 def _train(trainer: Any, record: RunRecord, tokenizer: Any, o: SFTOptions, stop: str | None) -> Path:
@@ -48,7 +42,7 @@ def run(options: SFTOptions, command: str = "sft") -> Path:
     gpu = torch.cuda.is_available()
     model, tokenizer, peft_config = load(o.model, bf16=bool(o.bf16) and gpu, lora=o.lora)
     dataset, facts = load_sft(o.data, tokenizer, limit=o.limit)
-    stop = _stop_token(tokenizer, facts.end_of_turn)
+    stop = stop_token(tokenizer, facts)
     args = sft_args(o, use_cpu=not gpu, eos_token=stop)
     record = RunRecord(o.output_dir, command, o, args, template=facts, examples=len(dataset),
                        device="cuda" if gpu else "cpu")
@@ -71,9 +65,8 @@ def _prompts(sources: list[str], limit: int | None) -> Any:
     prompts = []
     for source in sources:
         kind, files = export_files(source)
-        for row in load_dataset(kind, data_files=files, split="train"):
-            prompt = row.get("prompt") or row["messages"][:-1]
-            prompts.append(list(prompt))
+        for index, row in enumerate(load_dataset(kind, data_files=files, split="train")):
+            prompts.append(conversation(row, f"{source}: row {index}")[0])
     return Dataset.from_dict({"prompt": prompts[:limit] if limit else prompts})
 
 

@@ -5,12 +5,14 @@ Hostile programs live in the red-team suite (tests/test_redteam.py); these are t
 import json
 import subprocess
 import sys
+import threading
+import time
 
 import pytest
 
-from evals.judge.judging import judge_code, judge_completion, judge_many
+from evals.judge.judging import BOX_MEMORY_MB, judge_code, judge_completion, judge_many
 from evals.judge.problems import CodeProblem, TestCase
-from evals.judge.sandbox import check_layers
+from evals.judge.sandbox import Box, check_layers
 
 pytestmark = [
     pytest.mark.skipif(not check_layers().ok, reason="sandbox layers missing: " + "; ".join(check_layers().problems)),
@@ -52,6 +54,27 @@ def test_per_test_figures_and_stop_at_first_failure():
     every = judge_code(AB, code, "python", stop_at_first_failure=False)
     assert [t.reason for t in every.tests] == ["correct"] * 2 + ["wrong_answer"] + ["correct"] * 2
     assert all(t.time_s > 0 and t.memory_mb > 0 for t in every.tests)
+
+
+def test_all_tests_mode_goes_on_in_a_new_box_when_the_harness_dies():
+    # The harness is killed from outside during test 3 (as the OOM killer does to a fork bomb's box):
+    # that test is lost, the remaining ones still run, in a fresh box, and none is called correct unseen.
+    code = "import time\na, b = map(int, input().split())\nif a == 3: time.sleep(4)\nprint(a + b)\n"
+    with Box(memory_mb=BOX_MEMORY_MB) as box:
+        def kill_when_test_3_runs():
+            while box.runs < 3:
+                time.sleep(0.02)
+            time.sleep(0.5)
+            box.proc.kill()
+
+        killer = threading.Thread(target=kill_when_test_3_runs, daemon=True)
+        killer.start()
+        result = judge_code(AB, code, "python", stop_at_first_failure=False, box=box)
+        killer.join(10)
+    got = [t.reason for t in result.tests]
+    assert got == ["correct", "correct", "runtime_error", "correct", "correct"], result.to_dict()
+    assert "harness stopped" in result.tests[2].detail
+    assert result.reason == "runtime_error"
 
 
 def test_runtime_error_keeps_the_traceback_and_signal():

@@ -30,7 +30,7 @@ from evals.judge.compare import compare_functional, worst
 from evals.judge.problems import CodeProblem, extract_code
 from evals.judge.sandbox import COMPILE_LIMITS, Box, Execution, Limits, SandboxCrash
 
-JUDGE_VERSION = "1"  # bump when a change can move a verdict
+JUDGE_VERSION = "2"  # bump when a change can move a verdict (2: all-tests mode goes on after a dead box)
 LANGUAGES = ("python", "cpp")
 _SLOTS = itertools.count()
 BOX_MEMORY_MB = COMPILE_LIMITS.memory_mb  # the box's starting limit; each run sets its own
@@ -114,7 +114,18 @@ def judge_code(problem: CodeProblem, code: str, language: str, *, stop_at_first_
         except (SandboxCrash, checkers.CheckerError) as exc:
             result.error = str(exc)
             return result
-        _run_tests(problem, box, checker, result, stop_at_first_failure)
+
+        def fresh_box(dead: Box) -> Box | None:
+            # All-tests mode: a submission that killed its harness (e.g. the OOM killer) still gets
+            # its remaining tests, in a new box; the dead one is closed first, which kills its tree.
+            dead.close()
+            try:
+                new = stack.enter_context(Box(memory_mb=BOX_MEMORY_MB, slot=slot))
+                return new if new.build(code, language) is None else None
+            except SandboxCrash:
+                return None
+
+        _run_tests(problem, box, checker, result, stop_at_first_failure, fresh_box)
     result.reason = worst([t.reason for t in result.tests])
     if result.reason == "correct" and len(result.tests) < len(problem.tests):
         result.reason = "judge_error"  # never claim a pass for tests that did not run
@@ -122,7 +133,7 @@ def judge_code(problem: CodeProblem, code: str, language: str, *, stop_at_first_
 
 
 def _run_tests(problem: CodeProblem, box: Box, checker: checkers.Checker, result: JudgeResult,
-               stop_at_first_failure: bool) -> None:
+               stop_at_first_failure: bool, fresh_box) -> None:
     limits = _test_limits(problem)
     for index in range(len(problem.tests)):
         try:
@@ -137,8 +148,12 @@ def _run_tests(problem: CodeProblem, box: Box, checker: checkers.Checker, result
                 why = f"{why}\n{run.stderr_tail[-1000:]}".strip()
             result.tests.append(TestResult(index, reason, run.cpu_s, run.wall_s, run.peak_mb, run.exit_code,
                                            run.signal, why))
-        if reason != "correct" and (stop_at_first_failure or not box.alive()):
+        if reason != "correct" and stop_at_first_failure:
             return
+        if not box.alive() and index + 1 < len(problem.tests):
+            box = fresh_box(box)
+            if box is None:
+                return
 
 
 def judge_completion(problem: CodeProblem, completion: str, language: str, *, think_prefilled: bool = False,

@@ -1,5 +1,5 @@
-// expect: time_limit|runtime_error  -- fork() forever on test 1: pids cgroup + RLIMIT_NPROC cap it, wall/CPU ends it
-// per-test: time_limit|runtime_error ; correct  -- test 2 can start only if every bomb process was killed
+// expect: time_limit|runtime_error|memory_limit  -- fork() forever on test 1: pids cgroup + RLIMIT_NPROC cap it, wall/CPU ends it
+// per-test: time_limit|runtime_error|memory_limit ; correct  -- test 2 can start only if every bomb process was killed
 #include <cstdio>
 #include <unistd.h>
 int main() {

@@ -1,5 +1,7 @@
-# expect: time_limit|runtime_error  -- a shell fork bomb through os.system, then a busy shell loop
-# per-test: time_limit|runtime_error ; correct  -- the harness must clean the shell's whole process tree
+# expect: time_limit|runtime_error|memory_limit  -- a shell fork bomb through os.system, then a busy shell loop
+# per-test: time_limit|runtime_error|memory_limit ; correct  -- the shell's whole tree must be gone before test 2
+# (the shells' memory can reach the 128 MB limit before the pids limit stops them: then the OOM killer takes the
+# harness too, and test 2 runs in a fresh box; memory_limit is an honest verdict for a bomb that got that far)
 import os
 import sys
 

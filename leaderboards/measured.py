@@ -77,11 +77,16 @@ def load_runs(db: str | Path, recompute: bool = False) -> list[Run]:
         results = store.results()
     # shards write <run_id>__shardIofN.json, all with the same run_id: each is one shard's numbers
     count = Counter(str(r.get("run_id")) for r in results)
-    runs = [Run(r, manifests.get(r.get("run_id"), {}),
-                f"one of {count[str(r.get('run_id'))]} shard results (--recompute merges them)"
-                if count[str(r.get("run_id"))] > 1 else "", recompute)
+    runs = [Run(r, manifests.get(r.get("run_id"), {}), _shard_note(r, count[str(r.get("run_id"))]), recompute)
             for r in results]
     return sorted(runs, key=lambda r: (r.benchmark, r.model, r.run_id))
+
+
+def _shard_note(result: dict[str, Any], same_run: int) -> str:
+    shard = result.get("shard")  # newer results name their shard; older ones only by file name
+    if shard:
+        return f"shard {shard[0]} of {shard[1]} only (--recompute merges the shards in the store)"
+    return f"one of {same_run} shard results (--recompute merges them)" if same_run > 1 else ""
 
 
 def _recomputed(store: Any) -> list[dict[str, Any]]:
@@ -118,7 +123,8 @@ def manifest_fields(run: Run) -> dict[str, str]:
         "revision": _text(r.get("revision") or spec.get("revision")),
         "backend": _text(r.get("backend") or m.get("backend")),
         "backend version": _backend_version(info),
-        "dtype": _text(info.get("dtype") or (None if config.get("dtype") in (None, "auto") else config["dtype"])),
+        "dtype": _text(info.get("dtype") or (info.get("server") or {}).get("dtype")
+                       or (None if config.get("dtype") in (None, "auto") else config["dtype"])),
         "temperature": _text(sampling.get("temperature")),
         "top_p": _text(sampling.get("top_p")),
         "max_tokens": _text(sampling.get("max_tokens")),
@@ -126,6 +132,7 @@ def manifest_fields(run: Run) -> dict[str, str]:
         "k": str(run.k),
         "problems": f"{r.get('problems_scored', '?')}/{r.get('problems', '?')}",
         "data sha256": _text(m.get("data_sha256")),
+        "problems sha256": _text(m.get("problems_sha256")),
         "data version": _text(r.get("data_version") or m.get("data_version")),
         "data source": _text(m.get("benchmark_source")),
         "prompt version": _text(m.get("prompt_version")),
@@ -133,6 +140,7 @@ def manifest_fields(run: Run) -> dict[str, str]:
         "verifier version": _text(r.get("verifier_version") or m.get("verifier_version")),
         "r1-evals version": _text((m.get("versions") or {}).get("r1-evals")),
         "generated": _date(m.get("created_at")),
+        "invocations": _invocations(m),
     }
 
 
@@ -148,7 +156,7 @@ def protocol_notes(run: Run, default_k: int | None) -> str:
     if config.get("limit") is not None:
         notes.append(f"first {config['limit']} problems")
     shard = config.get("shard") or [0, 1]
-    if shard[1] != 1 and not run.recomputed:  # recomputed metrics cover every shard copied into the store
+    if shard[1] != 1 and not run.recomputed and not run.note:  # recomputed metrics cover every shard in the store
         notes.append(f"shard {shard[0]}/{shard[1]}")
     scored, total = r.get("problems_scored"), r.get("problems")
     if scored is not None and total is not None and scored < total:
@@ -160,12 +168,27 @@ def protocol_notes(run: Run, default_k: int | None) -> str:
     return "; ".join(notes) or "R1 protocol"
 
 
+def _invocations(manifest: dict[str, Any]) -> str:
+    """How many invocations generated the run's samples, and what differed between them."""
+    history = manifest.get("invocations")
+    if not history:
+        return NOT_RECORDED
+    if len(history) == 1:
+        return "1"
+    differing = [name for name, key in (("host", "host"), ("backend", "backend_info"), ("libraries", "versions"),
+                                        ("data", "problems_sha256"), ("shard", "shard"))
+                 if len({repr(h.get(key)) for h in history}) > 1]
+    return f"{len(history)}" + (f" (differing: {', '.join(differing)})" if differing else " (same setup)")
+
+
 def _backend_version(info: dict[str, Any]) -> str:
     engine = info.get("engine")
     if info.get("version"):
         return f"{engine} {info['version']}"
-    if engine == "openai-compatible":  # the server's engine and version are not reported by the API
-        return f"openai client {info.get('client', '?')}; server {info.get('base_url', '?')} version {NOT_RECORDED}"
+    if engine == "openai-compatible":  # what the server said of itself (evals.backends.openai_compat.server_facts)
+        server = info.get("server") or {}
+        name = server.get("engine") or f"server {info.get('base_url', '?')}"
+        return f"{name} {server.get('version') or f'version {NOT_RECORDED}'} (openai client {info.get('client', '?')})"
     if engine == "replay":
         return f"replayed files; generator {NOT_RECORDED}"
     return f"{engine}; version {NOT_RECORDED}" if engine else NOT_RECORDED

@@ -3,6 +3,7 @@ seeds and the model registry."""
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -29,6 +30,21 @@ class StubServer(BaseHTTPRequestHandler):
 
     def log_message(self, *args) -> None:  # keep test output quiet
         pass
+
+    def do_GET(self) -> None:  # what vLLM answers about itself (its dev-only /server_info is absent here)
+        replies = {"/v1/models": {"object": "list", "data": [
+                       {"id": "other", "owned_by": "vllm", "root": "/elsewhere"},
+                       {"id": "served-name", "owned_by": "vllm", "root": "/weights/r1-7b", "max_model_len": 4096}]},
+                   "/version": {"version": "0.99.1"}}
+        if self.path not in replies:
+            self.send_error(404)
+            return
+        data = json.dumps(replies[self.path]).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
 
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -91,6 +107,17 @@ def test_openai_backend_retries_bounds_concurrency_and_keeps_reasoning(stub_url)
     assert sent["model"] == "served-name" and sent["max_tokens"] == 99 and sent["temperature"] == 0.6
     assert sent["top_p"] == 0.95 and isinstance(sent["seed"], int)
     assert len(StubServer.seen) == 24  # every request failed once and was retried once
+    server = backend.describe()["server"]
+    assert server == {"engine": "vllm", "weights": "/weights/r1-7b", "max_model_len": 4096, "version": "0.99.1"}
+
+
+def test_server_facts_are_empty_for_a_server_that_says_nothing():
+    from evals.backends.openai_compat import server_facts
+
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    assert server_facts(f"http://127.0.0.1:{port}/v1", "m", timeout=2) == {}
 
 
 def test_openai_run_scores_reasoning_as_thinking(stub_url, tmp_path):

@@ -116,3 +116,7 @@ def test_openai_backend_against_real_vllm_server(served, tmp_path):
     assert r["backend"] == "openai" and r["samples"] == 8 and r["problems_scored"] == 4
     rows = Store(db).connect().execute("SELECT completion, finish_reason, completion_tokens FROM samples").fetchall()
     assert all(text.strip() and f in ("stop", "length") and 0 < n <= 64 for text, f, n in rows)
+    (manifest,) = Store(db).runs()  # what the server said of itself, for the leaderboard's manifest
+    server = manifest["backend_info"]["server"]
+    assert server["engine"] == "vllm" and server["max_model_len"] == 2048 and server["version"]
+    assert server["weights"] == model_dir

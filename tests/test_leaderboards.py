@@ -176,6 +176,28 @@ def test_shard_results_are_marked(lb_store, tmp_path):
 
 
 @pytest.mark.slow
+def test_real_shards_and_a_resumed_run_are_told_apart(tmp_path):
+    from leaderboards.compare import compare
+    from leaderboards.measured import load_runs, manifest_fields
+
+    db = tmp_path / "store"
+    args = ("--model", "test/fake", *FAKE, "--benchmark", "math500", "--limit", "6", "--samples", "2")
+    _evals_run(db, *args, "--shard", "1/2")
+    [result] = [json.loads(p.read_text()) for p in (db / "results").glob("*")]
+    assert result["shard"] == [1, 2]
+    [c, *_] = compare(load_runs(db), load_references())
+    assert "shard 1 of 2 only (--recompute merges the shards in the store)" in c.protocol
+    # the same run resumed with more problems: a second invocation, same setup, recorded beside the first
+    _evals_run(db, *args[:-4], "--limit", "8", "--samples", "2")
+    [manifest] = [json.loads(p.read_text()) for p in (db / "runs").glob("*")]
+    assert len(manifest["invocations"]) == 2 and manifest["invocations"][0]["shard"] == [1, 2]
+    assert manifest["invocations"][1]["samples_to_generate"] == 2 * 8 - 2 * 3  # shard 1/2 of 6 = 3 problems
+    fields = {r.run_id: manifest_fields(r) for r in load_runs(db)}[manifest["run_id"]]
+    assert fields["invocations"] == "2 (differing: data, shard)"  # all 8 problems now, 3 of 6 then
+    assert fields["problems sha256"] == manifest["problems_sha256"] and len(manifest["problems_sha256"]) == 64
+
+
+@pytest.mark.slow
 def test_flagged_and_not_flagged_against_the_paper(lb_store, built, tmp_path):
     from leaderboards.compare import compare
     from leaderboards.measured import load_runs

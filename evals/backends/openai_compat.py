@@ -9,9 +9,11 @@ as soon as it is done, so the runner stores it at once.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import queue
 import threading
+import urllib.request
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -35,7 +37,8 @@ class OpenAIBackend:
         import openai
 
         return {"engine": "openai-compatible", "base_url": self.base_url, "client": openai.__version__,
-                "served_model": self.model, "concurrency": self.concurrency}
+                "served_model": self.model, "concurrency": self.concurrency,
+                "server": server_facts(self.base_url, self.model, self.api_key)}
 
     async def _one(self, client: Any, gate: asyncio.Semaphore, request: Request, sampling: Sampling) -> Completion:
         async with gate:
@@ -88,3 +91,39 @@ class OpenAIBackend:
 
     def close(self) -> None:
         pass
+
+
+def server_facts(base_url: str, model: str, api_key: str = "EMPTY", timeout: float = 5.0) -> dict[str, Any]:
+    """What the server says about itself, for the manifest: engine (the model's ``owned_by``), version,
+    dtype, context length, the weights it serves. The chat API reports none of this, so ask the
+    engines' own endpoints: vLLM's ``/version`` and ``/v1/models`` (and ``/server_info``, which gives
+    the dtype only in its dev mode), SGLang's ``/get_server_info``. What no endpoint answers is left
+    out; a server that answers nothing yields {}."""
+    def get(url: str) -> Any:
+        request = urllib.request.Request(url, headers={"Authorization": f"Bearer {api_key}"})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return json.loads(response.read(4 << 20))
+        except (OSError, ValueError):
+            return None
+
+    root = base_url.rstrip("/").removesuffix("/v1")
+    facts: dict[str, Any] = {}
+    models = get(f"{base_url.rstrip('/')}/models")
+    entries = models.get("data") if isinstance(models, dict) else None
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, dict) and entry.get("id") == model:
+            facts.update(engine=entry.get("owned_by"), weights=entry.get("root"),
+                         max_model_len=entry.get("max_model_len"))
+    version = get(f"{root}/version")
+    if isinstance(version, dict) and version.get("version"):
+        facts["version"] = str(version["version"])
+    vllm_info = get(f"{root}/server_info?config_format=json")
+    if isinstance(vllm_info, dict) and isinstance(vllm_info.get("vllm_config"), dict):
+        facts["dtype"] = (vllm_info["vllm_config"].get("model_config") or {}).get("dtype")
+    sglang_info = get(f"{root}/get_server_info")
+    if isinstance(sglang_info, dict):
+        facts.setdefault("engine", "sglang")
+        facts["dtype"] = facts.get("dtype") or sglang_info.get("dtype")
+        facts["version"] = facts.get("version") or sglang_info.get("version")
+    return {key: value for key, value in facts.items() if value not in (None, "")}

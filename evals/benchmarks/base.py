@@ -47,12 +47,17 @@ class Benchmark:
         path = data_files.get(self.name) or (self.data_file and data_path(self.data_file))
         return hashlib.sha256(open(path, "rb").read()).hexdigest() if path else None
 
-    def data_version(self, problems: list[Problem]) -> str:
-        """A digest of what was evaluated: problem ids, prompts and references."""
+    def problems_sha256(self, problems: list[Problem]) -> str:
+        """sha256 of what was evaluated (each problem's id, prompt hash and reference, in order): the
+        same for any source, so Hub-loaded data gets one too, and a changed row changes it."""
         digest = hashlib.sha256()
         for p in problems:
             digest.update(json.dumps([p.id, p.prompt_hash, str(p.reference)]).encode())
-        return digest.hexdigest()[:16]
+        return digest.hexdigest()
+
+    def data_version(self, problems: list[Problem]) -> str:
+        """The short form of ``problems_sha256``, shown beside results."""
+        return self.problems_sha256(problems)[:16]
 
 
 def user_prompt(text: str) -> tuple[dict[str, str], ...]:

@@ -84,12 +84,7 @@ class Estimate:
         return f"{head} ± {(self.high - self.low) * 50:.1f}"
 
 
-def _quantile(sorted_values: Sequence[float], q: float) -> float:
-    """Linear-interpolated quantile of already sorted values."""
-    pos = q * (len(sorted_values) - 1)
-    lo = math.floor(pos)
-    hi = min(lo + 1, len(sorted_values) - 1)
-    return sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (pos - lo)
+BOOTSTRAP_CHUNK = 4_000_000  # indices drawn per block (32 MB)
 
 
 def bootstrap_ci(
@@ -106,10 +101,15 @@ def bootstrap_ci(
         return (math.nan, math.nan)
     if m == 1:
         return (values[0], values[0])
-    rng = random.Random(seed)
-    means = sorted(math.fsum(rng.choices(values, k=m)) / m for _ in range(resamples))
+    import numpy as np
+
+    data, rng = np.asarray(values), np.random.default_rng(seed)
+    rows = max(1, BOOTSTRAP_CHUNK // m)  # resamples drawn a block at a time: memory stays bounded for any m
+    means = np.concatenate([data[rng.integers(0, m, size=(min(rows, resamples - done), m))].mean(axis=1)
+                            for done in range(0, resamples, rows)])
     alpha = (1.0 - confidence) / 2.0
-    return (_quantile(means, alpha), _quantile(means, 1.0 - alpha))
+    low, high = np.quantile(means, [alpha, 1.0 - alpha])  # linear interpolation between order statistics
+    return (float(low), float(high))
 
 
 def _estimate(per_problem: Sequence[float], **ci_kwargs) -> Estimate:

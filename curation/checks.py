@@ -25,7 +25,7 @@ def text_checks(completion: str, reasoning: str, target_language: str | None, th
                 require_boxed: bool) -> dict[str, Any]:
     """Signal columns of the `checks` table for one sample (the reasoning is what the paper's filters read)."""
     fmt = check_format(completion, think_prefilled=think_prefilled, require_boxed=require_boxed)
-    language = language_consistency(reasoning, target_language)
+    language = language_consistency(reasoning, target_language, plain=False)  # the naive ratio is not stored
     # the loop check reads the reasoning: a trace that loops and then answers is as unreadable as one that never stops
     rep = repetition(reasoning) if reasoning else None
     tokens = words(reasoning)

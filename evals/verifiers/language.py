@@ -164,8 +164,10 @@ def detect_language(text: str, default: str = DEFAULT_LANGUAGE) -> str:
     return shares.most_common(1)[0][0] if shares else default
 
 
-def language_consistency(text: str, target: str | None = None, *, prompt: str | None = None) -> LanguageResult:
-    """How much of ``text`` is in ``target`` (default: the language of ``prompt``, else English)."""
+def language_consistency(text: str, target: str | None = None, *, prompt: str | None = None,
+                         plain: bool = True) -> LanguageResult:
+    """How much of ``text`` is in ``target`` (default: the language of ``prompt``, else English).
+    ``plain=False`` skips the naive ratio shown for comparison (``plain_ratio`` is then None)."""
     target = normalize_language(target) if target else detect_language(prompt) if prompt else DEFAULT_LANGUAGE
     counts = count_tokens(text)
     shares: Counter = Counter()
@@ -182,7 +184,7 @@ def language_consistency(text: str, target: str | None = None, *, prompt: str | 
         counted=total,
         ignored=sum(counts.ignored.values()),
         ignored_by_type=dict(counts.ignored),
-        plain_ratio=plain_word_ratio(text, target),
+        plain_ratio=plain_word_ratio(text, target) if plain else None,
         foreign=foreign,
     )
 

@@ -83,7 +83,7 @@ def script_of(char: str) -> str:
 
 def word_count(text: str) -> int:
     """Words of any kind in ``text``, counting each character of the scripts without spaces."""
-    return sum(1 if not (c := _first_letter(t)) or script_of(c) not in CHAR_SCRIPTS else len(t)
+    return sum(1 if t.isascii() or not (c := _first_letter(t)) or script_of(c) not in CHAR_SCRIPTS else len(t)
                for t in re.findall(r"\w+", text))
 
 

@@ -246,3 +246,32 @@ def test_text_signals_bundle():
     assert all(v.correct for v in found.values())
     bad = text_signals(f"{MIXED}" + "等等，让我再算一遍这一步。" * 30, think_prefilled=True, finish_reason="length")
     assert {name for name, v in bad.items() if not v.correct} == {"language", "format", "repetition", "readability"}
+
+
+def test_identifying_only_likely_languages_changes_no_decision(monkeypatch):
+    """identify() leaves out languages under IDENTIFY_FLOOR; every result must be what the model's whole
+    list gives (the floor is below PRIOR_FLOOR and below a run's least candidate)."""
+    from evals.verifiers import language
+
+    assert language.IDENTIFY_FLOOR < language.PRIOR_FLOOR
+    assert language.IDENTIFY_FLOOR <= language.MIN_CONFIDENCE * language.PRIOR_FLOOR
+    german = "Wir berechnen zuerst die Summe der ersten zehn Zahlen und dann pruefen wir das Ergebnis."
+    texts = [ENGLISH, MIXED, FRENCH, RUSSIAN, JAPANESE, CODE_HEAVY, CODE_HEAVY_CHINESE, LATEX_HEAVY,
+             ENGLISH + "\n\n" + german + "\n\n" + CHINESE + " Thus the answer is 55, feet per inch per minute."]
+
+    def results() -> list:
+        language.identify.cache_clear()
+        return [(language_consistency(t), language_consistency(t, "fr"), language.detect_language(t)) for t in texts]
+
+    floored = results()
+    short = {t: language.identify(t) for t in (ENGLISH, FRENCH, german, CHINESE)}
+    monkeypatch.setattr(language, "IDENTIFY_FLOOR", 0.0)  # the model's whole list every time
+    whole = results()
+    language.identify.cache_clear()
+    assert floored == whole
+    for text, scores in short.items():  # exactly the likely part of the whole list, in its order
+        full = language.identify(text)
+        if "zh" in scores:  # a language summed over labels: the whole list, so its sum is exact
+            assert scores == full
+        else:
+            assert scores == {lang: p for lang, p in full.items() if p >= 0.01} and len(scores) < len(full)

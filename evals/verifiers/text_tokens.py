@@ -104,24 +104,34 @@ def mask_spans(text: str) -> tuple[str, Counter]:
     return text, ignored
 
 
-def _non_word_type(token: str, before: str, after: str) -> str | None:
-    """Why a token is not a natural-language word, or None when it is one."""
-    alone, as_word = _token_kinds(token)
+def _non_word_type(token: str, text: str, start: int, end: int) -> str | None:
+    """Why a token (at text[start:end]) is not a natural-language word, or None when it is one."""
+    alone, as_word = _KINDS.get(token) or _token_kinds(token)
     if alone:
         return alone
+    after = text[end:end + 3].lstrip()
     if after.startswith("("):
         return "identifier"  # f(x), sqrt(2)
     if as_word:
         return as_word
-    if before in _OPERATORS or after[:1] in _OPERATORS:
+    if after[:1] in _OPERATORS or text[max(0, start - 8):start].rstrip()[-1:] in _OPERATORS:
         return "identifier"  # ab = 12, n^k
     return None
 
 
-@lru_cache(maxsize=65536)
+_KINDS: dict[str, tuple[str | None, str | None]] = {}  # _token_kinds by token (a plain dict: the hot path)
+
+
 def _token_kinds(token: str) -> tuple[str | None, str | None]:
     """What the token's own characters say, before and after the "followed by (" test of
-    ``_non_word_type``; cached, since a trace repeats its words (the context tests are not cached)."""
+    ``_non_word_type``; cached in _KINDS, since traces repeat their words (the context tests are not)."""
+    if len(_KINDS) >= 200_000:
+        _KINDS.clear()
+    kinds = _KINDS[token] = _own_kinds(token)
+    return kinds
+
+
+def _own_kinds(token: str) -> tuple[str | None, str | None]:
     if _NUMBER.fullmatch(token) or token.rstrip("%").replace(".", "").isdigit():
         return "number", None
     if any(c.isdigit() for c in token) or "_" in token or _CAMEL.search(token):
@@ -148,14 +158,13 @@ def count_tokens(text: str) -> TokenCount:
         if match.lastindex:  # the sentence-break group
             current, sentence = None, sentence + 1
             continue
-        token, start, end = match.group(0), match.start(), match.end()
+        token, start, end = match.group(), match.start(), match.end()
         pieces = ((token, "LATIN"),) if token.isascii() and token.isalpha() else _split_scripts(token)
         for piece, script in pieces:
             if script in CHAR_SCRIPTS:
                 size = sum(c.isalpha() for c in piece)
             else:
-                before = masked[max(0, start - 8):start].rstrip()[-1:]
-                kind = _non_word_type(piece, before, masked[end:end + 3].lstrip())
+                kind = _non_word_type(piece, masked, start, end)
                 if kind or script == "NONE":
                     ignored[kind or "number"] += 1
                     if len(piece) > 1 or script == "NONE" or piece.isascii() and piece not in "aA":

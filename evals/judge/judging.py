@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 import os
 import queue
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
@@ -133,7 +134,7 @@ def judge_code(problem: CodeProblem, code: str, language: str, *, stop_at_first_
 
 
 def _run_tests(problem: CodeProblem, box: Box, checker: checkers.Checker, result: JudgeResult,
-               stop_at_first_failure: bool, fresh_box) -> None:
+               stop_at_first_failure: bool, fresh_box: Callable[[Box], Box | None]) -> None:
     limits = _test_limits(problem)
     for index in range(len(problem.tests)):
         try:

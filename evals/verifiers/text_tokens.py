@@ -106,7 +106,12 @@ def mask_spans(text: str) -> tuple[str, Counter]:
 
 def _non_word_type(token: str, text: str, start: int, end: int) -> str | None:
     """Why a token (at text[start:end]) is not a natural-language word, or None when it is one."""
-    alone, as_word = _KINDS.get(token) or _token_kinds(token)
+    kinds = _KINDS.get(token)
+    if kinds is None:  # a plain dict, not lru_cache: this is the hot path
+        if len(_KINDS) >= 200_000:
+            _KINDS.clear()
+        kinds = _KINDS[token] = _token_kinds(token)
+    alone, as_word = kinds
     if alone:
         return alone
     after = text[end:end + 3].lstrip()
@@ -119,19 +124,12 @@ def _non_word_type(token: str, text: str, start: int, end: int) -> str | None:
     return None
 
 
-_KINDS: dict[str, tuple[str | None, str | None]] = {}  # _token_kinds by token (a plain dict: the hot path)
+_KINDS: dict[str, tuple[str | None, str | None]] = {}  # _token_kinds by token: traces repeat their words
 
 
 def _token_kinds(token: str) -> tuple[str | None, str | None]:
     """What the token's own characters say, before and after the "followed by (" test of
-    ``_non_word_type``; cached in _KINDS, since traces repeat their words (the context tests are not)."""
-    if len(_KINDS) >= 200_000:
-        _KINDS.clear()
-    kinds = _KINDS[token] = _own_kinds(token)
-    return kinds
-
-
-def _own_kinds(token: str) -> tuple[str | None, str | None]:
+    ``_non_word_type`` (the context tests, which cannot be cached by token)."""
     if _NUMBER.fullmatch(token) or token.rstrip("%").replace(".", "").isdigit():
         return "number", None
     if any(c.isdigit() for c in token) or "_" in token or _CAMEL.search(token):

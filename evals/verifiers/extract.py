@@ -102,13 +102,16 @@ _ANCHORED = re.compile(
     re.I,
 )
 _BOLD_LINE = re.compile(r"^[ \t]*\*\*(?P<a>[^*\n]+)\*\*[ \t.]*$", re.M)
-_TRAILING = re.compile(r"(?:[\s.。,，;；!！]|\*\*|__)+$")
+# a "!" touching the answer (10!) is a factorial and stays; after a space or "$" it is punctuation
+_TRAILING = re.compile(r"(?:[\s.。,，;；！]|(?<![\w)}\]!])!|\*\*|__)+$")
+# a sentence end: ". " before more words; after a digit only before a capital ("12. I hope"), so 3. 5 is not cut
+_SENTENCE_END = re.compile(r"(?<!\d)\.\s+(?=\S)|(?<=\d)\.\s+(?=[A-Z])|。")
 
 
 def _clean_phrase(answer: str) -> str:
     answer = answer.strip()
     # stop at a sentence end: ". " followed by more words, or a Chinese full stop
-    answer = re.split(r"(?<!\d)\.\s+(?=\S)|。", answer, maxsplit=1)[0]
+    answer = _SENTENCE_END.split(answer, maxsplit=1)[0]
     answer = _TRAILING.sub("", answer).strip()
     answer = re.sub(r"^(?:\*\*|__)+|(?:\*\*|__)+$", "", answer).strip()
     if len(answer) >= 2 and answer[0] == "$" and answer[-1] == "$":

@@ -15,7 +15,7 @@ from typing import Any
 import sympy
 from math_verify.grader import sympy_expr_eq
 
-from .math_parse import Parsed
+from .math_parse import Parsed, latex_to_sympy
 
 APPROX_MIN_SIGFIGS = 6
 _PRECISION = 60  # digits of the numeric check before trying a symbolic proof
@@ -70,6 +70,29 @@ def _atoms_equal(g: Parsed, p: Parsed) -> tuple[bool, str]:
         return False, "incomparable"
 
 
+def _equation_side(x: Parsed) -> Any:
+    """``lhs - rhs`` of an equation: "2x+4y-3=0", or "y = 2x+3" whose single-symbol label was set aside."""
+    if isinstance(x.value, sympy.Eq):
+        return x.value.lhs - x.value.rhs
+    if x.lhs and isinstance(x.value, sympy.Expr) and x.value.free_symbols:
+        label = latex_to_sympy(x.lhs)
+        if isinstance(label, sympy.Symbol):
+            return label - x.value
+    return None
+
+
+def _same_equation(g: Parsed, p: Parsed) -> bool | None:
+    """Two equations with the same solution set because one side is a constant multiple of the other:
+    2x+4y-3=0 is y=-\\frac12x+\\frac34; x+y+z=1 is 2x+2y+2z=2. None when not both equations."""
+    if not (isinstance(g.value, sympy.Eq) or isinstance(p.value, sympy.Eq)):
+        return None  # "y = 2x+3" against "2x+3" stays the existing label policy
+    gs, ps = _equation_side(g), _equation_side(p)
+    if gs is None or ps is None or gs.free_symbols != ps.free_symbols:
+        return None
+    ratio = sympy.simplify(gs / ps)
+    return bool(_is_number(ratio) and ratio != 0) or None
+
+
 def _match_unordered(gs: tuple[Parsed, ...], ps: tuple[Parsed, ...]) -> bool:
     """Every gold item has an equal predicted item and vice versa (set semantics)."""
     hits = [[answers_equal(g, p)[0] for p in ps] for g in gs]
@@ -114,5 +137,7 @@ def answers_equal(gold: Parsed, pred: Parsed) -> tuple[bool, str]:
         same = g.shape == p.shape and all(sympy.simplify(a - b) == 0 for a, b in zip(g, p))
         return same, "matrix"
     if kinds == {"atom"}:
+        if _same_equation(gold, pred):
+            return True, "same_equation"
         return _atoms_equal(gold, pred)
     return False, "kind_mismatch"

@@ -20,7 +20,15 @@ from latex2sympy2_extended.math_normalization import (
 
 _WRAPPERS = [("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]")]
 _SPACING = re.compile(r"(?<!\\)\\[,;:! ]|\\q?quad\b|~|\\displaystyle|\\(?:big|Big|bigg|Bigg)[lr]?\b|\\left\b|\\right\b")
-_DEGREES = re.compile(r"\^\s*\{?\s*\\circ\s*\}?|°|\\degree\b|\^\s*\{\s*\\text\{\s*o\s*\}\s*\}")
+_DEGREE_SIGN = r"(?:\^\s*\{?\s*\\circ\s*\}?|°|\\degree\b|\^\s*\{\s*\\text\{\s*o\s*\}\s*\})"
+# a degree sign, with the temperature scale that may follow it (20^\circ\text{C}, 20^{\circ}\mathrm{F})
+_DEGREES = re.compile(_DEGREE_SIGN + r"(?:\s*(?:\\(?:text|mathrm|textrm|mbox)\s*\{\s*[CFK]\s*\}|[CFK](?![A-Za-z])))?")
+# a trigonometric function of an angle in degrees: \sin 60^\circ, \cos(22.5^\circ), \tan^2{\frac{45}{2}^\circ}
+_DEG_ARG = r"-?\s*(?:\d+(?:\.\d+)?|\\frac\s*\{\d+\}\s*\{\d+\})"
+_TRIG_DEGREES = re.compile(
+    r"(\\(?:sin|cos|tan|sec|csc|cot)(?:\s*\^\s*(?:\{-?\d+\}|\d))?)\s*"
+    rf"(?:\(\s*({_DEG_ARG})\s*{_DEGREE_SIGN}\s*\)|\{{\s*({_DEG_ARG})\s*{_DEGREE_SIGN}\s*\}}|({_DEG_ARG})\s*{_DEGREE_SIGN})"
+)
 # words that are units (or "units" itself) when they follow a number
 _UNIT_WORDS = (
     r"(?:square\s+|cubic\s+|sq\.?\s+)?(?:units?|cm|mm|km|m|meters?|metres?|centimeters?|kilometers?|inch(?:es)?|in|"
@@ -28,10 +36,12 @@ _UNIT_WORDS = (
     r"hours?|hrs?|h|days?|weeks?|months?|years?|grams?|g|kg|kilograms?|pounds?|lbs?|ounces?|oz|liters?|litres?|"
     r"ml|mph|km/h|m/s|people|students|ways|points?|games|pages|coins|marbles|apples|books|times|percent)"
 )
-_TEXT_UNIT = re.compile(r"\\(?:text|mbox|mathrm|textrm|textnormal)\s*\{\s*" + _UNIT_WORDS + r"\.?\s*\}(?:\s*\^\s*\{?\d\}?)?", re.I)
+_TEXT_UNIT = re.compile(r"\\(?:text|mbox|mathrm|textrm|textnormal|textbf|mathbf)\s*\{\s*" + _UNIT_WORDS + r"\.?\s*\}(?:\s*\^\s*\{?\d\}?)?", re.I)
 _PLAIN_UNIT = re.compile(r"(?<=[\d}])\s+" + _UNIT_WORDS + r"\.?(?:\s*\^\s*\{?\d\}?)?(?=\s*$|\s*[,;)\]])", re.I)
 _TEXT_CMD = re.compile(r"\\(?:text|mbox|mathrm|textrm|textbf|mathbf|textnormal|textit|mathit|operatorname)\s*\{([^{}]*)\}")
-_THOUSANDS = re.compile(r"(?<=\d)(?:,\s*\\!|,\{\}|\{,\})\s*(?=\d{3}(?!\d))")
+_THOUSANDS = re.compile(r"(?<=\d)\s*(?:,\s*\\!|,\{\}|\{\s*,\s*\})\s*(?=\d{3}(?!\d))")
+# 1\,000\,000 and 14~916: digit groups joined by a thin space are one number (never 14 + 916)
+_SPACED_THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:(?:\\[,; ]|~)\d{3})+(?!\d)")
 _PLAIN_THOUSANDS = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _BASE_SUBSCRIPT = re.compile(r"(\d[0-9A-Za-z]*|[0-9A-Z]+)_\{?\(?(\d{1,2}|[a-z]+)\)?\}?")
 _BASE_WORDS = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen".split())}
@@ -39,9 +49,10 @@ _REPEATING = re.compile(r"(\d*)\.(\d*)\\overline\{(\d+)\}")
 _E_NOTATION = re.compile(r"(?<![A-Za-z\\])(\d+(?:\.\d+)?)[eE]([+-]?\d+)(?![\d.])")
 _DECIMAL = re.compile(r"(?<![\d.])(\d*)\.(\d+)(?![\d.])")
 _OR = re.compile(r"\\(?:text|mbox|mathrm)\{\s*or\s*\}|\s+or\s+|\\vee\b|\\lor\b")
-_AND = re.compile(r"\\(?:text|mbox|mathrm)\{\s*,?\s*and\s*\}|,?\s+and\s+")
+_AND = re.compile(r",?\s*\\(?:text|mbox|mathrm)\{\s*,?\s*and\s*\}|,?\s+and\s+")
 _DOUBLED_BACKSLASH = re.compile(r"\\\\(?=[a-zA-Z])")
-_TRAILING_PUNCT = re.compile(r"[\s.,;:!?。]+$")
+# never "!": a trailing ! is a factorial (10! is not 10)
+_TRAILING_PUNCT = re.compile(r"[\s.,;:?。]+$")
 _SCI = re.compile(r"^-?(\d+(?:\.\d+)?)(?:\\times|\\cdot|\*)10\^\{?[+-]?\d+\}?$")
 
 
@@ -80,6 +91,12 @@ def significant_digits(literal: str) -> int | None:
     return len(digits) or 1
 
 
+def _trig_in_radians(m: re.Match) -> str:
+    """\\sin 60^\\circ -> \\sin((60)\\cdot\\frac{\\pi}{180}): a degree argument is converted, never dropped."""
+    angle = next(g for g in m.groups()[1:] if g is not None)
+    return f"{m.group(1)}(({angle})\\cdot\\frac{{\\pi}}{{180}})"
+
+
 def normalize_text(s: str) -> str:
     """Cosmetic normalisation shared by every comparison, including plain strings."""
     s = strip_wrappers(s)
@@ -88,7 +105,9 @@ def normalize_text(s: str) -> str:
     s = s.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac").replace("\\dbinom", "\\binom")
     s = s.replace("\u2212", "-").replace("\u2009", "").replace("\u202f", "").replace("\\%", "%")
     s = _THOUSANDS.sub("", s)
+    s = _SPACED_THOUSANDS.sub(lambda m: re.sub(r"\D", "", m.group(0)), s)
     s = _SPACING.sub(" ", s)
+    s = _TRIG_DEGREES.sub(_trig_in_radians, s)
     s = _DEGREES.sub("", s)
     s = s.replace("\\$", "").replace("$", "")
     s = _TEXT_UNIT.sub("", s)

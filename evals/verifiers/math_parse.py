@@ -10,7 +10,7 @@ ever compared as a string, so unreadable LaTeX never collapses to a number.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -19,7 +19,18 @@ from latex2sympy2_extended import latex2sympy
 
 from .math_normalize import drop_base_subscript, exact_decimals, significant_digits
 
-_ASSIGN = re.compile(r"^([a-zA-Z](?:_\{?\w+\}?)?|\\[a-zA-Z]+)\s*=\s*([^=]+)$")
+# A label is a name for the answer, written before "=": x, x_1, \theta, AB, |AB|, \angle ABC, f(x),
+# f^{-1}(3), (p, q), V_1:V_2. It is set aside and the right side compared (policy: labels are notation,
+# and two labels that differ never match). An expression on the left (2x+4y-3 = 0) is an equation.
+_NAME = (
+    r"(?:m?\\angle\s*|\\overline\s*)?(?:[a-zA-Z]|[A-Z]{2,3}|\\[a-zA-Z]+|\{[A-Z]{2,3}\})"  # x, AB, \theta (never xy)
+    r"(?:_\{?\w+\}?)?(?:\^\{-1\})?'*(?:\([\w\s,\\{}]*\))?"  # x_1, f^{-1}, f', f(x): arguments without operators
+)
+_LABEL = rf"{_NAME}|\|\s*{_NAME}\s*\||\(\s*{_NAME}(?:\s*,\s*{_NAME})+\s*\)|{_NAME}(?:\s*:\s*{_NAME})+"
+_ASSIGN = re.compile(rf"^({_LABEL})\s*=\s*([^=]+)$")
+_DIGIT_GAP = re.compile(r"\d\s+\d")  # "2 3": latex2sympy would read 5; unreadable instead
+_DOUBLE_FACTORIAL = re.compile(r"(?<![\w.}])(\d+)\s*!!(?!!)")
+MAX_DOUBLE_FACTORIAL = 2000  # a larger literal n!! stays unreadable rather than computed
 _RELATION = re.compile(r"<|>|\\le|\\ge|\\lt\b|\\gt\b|\\neq")
 _MATRIX = re.compile(r"\\begin\{[pbvB]?matrix\}")
 _OPEN, _CLOSE = "([{", ")]}"
@@ -61,9 +72,13 @@ def split_top_level(s: str, sep: str = ",") -> list[str]:
 
 
 def _wrapped(s: str) -> str | None:
-    """The bracket pair around the whole of ``s`` ("()", "[)", "\\{\\}"), if any."""
+    """The bracket pair around the whole of ``s`` ("()", "[)", "\\{\\}"), if any.
+
+    Bare braces around a comma list, {-a, a}, are a set too (a lone {5} is only grouping)."""
     if s.startswith("\\{") and s.endswith("\\}"):
         return "{}"
+    if s.startswith("{") and s.endswith("}") and len(split_top_level(s[1:-1])) >= 2:
+        return "{}" if _matching_close(s, 0) == len(s) - 1 else None
     if len(s) < 2 or s[0] not in "([" or s[-1] not in ")]":
         return None
     depth = 0
@@ -75,14 +90,38 @@ def _wrapped(s: str) -> str | None:
     return s[0] + s[-1]
 
 
+def _matching_close(s: str, start: int) -> int:
+    """Index of the brace that closes the "{" at ``start`` (-1 when it never closes)."""
+    depth = 0
+    for i in range(start, len(s)):
+        depth += (s[i] == "{") - (s[i] == "}")
+        if depth == 0:
+            return i
+    return -1
+
+
 @lru_cache(maxsize=4096)
 def latex_to_sympy(latex: str) -> Any:
     """latex2sympy with exact decimals; a lone ``i`` is the imaginary unit (policy)."""
     complex_ = _IMAGINARY.search(latex) is not None
+    latex = _DOUBLE_FACTORIAL.sub(_double_factorial, latex)  # latex2sympy reads n!! as (n!)!
     value = latex2sympy(exact_decimals(latex), is_real=not complex_, normalization_config=None)
     if complex_ and isinstance(value, sympy.Basic):
         value = value.subs({s: sympy.I for s in value.free_symbols if s.name == "i"})
     return value
+
+
+def _double_factorial(m: re.Match) -> str:
+    n = int(m.group(1))
+    if n > MAX_DOUBLE_FACTORIAL:
+        raise ValueError(f"{n}!! is too large to evaluate")
+    return f"({sympy.factorial2(n)})"
+
+
+def _functions_as_symbols(value: Any) -> Any:
+    """-1 \\le f(x) \\le 3 describes the set of values of f(x): read f(x) as one variable."""
+    applied = value.atoms(sympy.core.function.AppliedUndef)
+    return value.subs({f: sympy.Dummy("f") for f in applied}) if applied else value
 
 
 def _interval_set(t: str) -> Any:
@@ -90,6 +129,8 @@ def _interval_set(t: str) -> Any:
     sets = []
     for part in re.split(r"\\lor|\\cup", t):
         value = latex_to_sympy(part.strip())
+        if isinstance(value, sympy.Basic) and not isinstance(value, sympy.Set):
+            value = _functions_as_symbols(value)
         if isinstance(value, sympy.Set):
             sets.append(value)
         elif isinstance(value, (sympy.Rel, sympy.And, sympy.Or)) and len(value.free_symbols) == 1:
@@ -106,6 +147,8 @@ def _parse_atom(t: str) -> Parsed:
         lhs, t = m.group(1), m.group(2).strip()
     t = drop_base_subscript(t)
     sig = significant_digits(t)
+    if _DIGIT_GAP.search(t):
+        return Parsed("text", t, t, lhs=lhs)
     try:
         if _RELATION.search(t) or "\\cup" in t or "\\lor" in t:
             return Parsed("interval", _interval_set(t), t, lhs=lhs)
@@ -136,8 +179,11 @@ def _collapsed(t: str, value: Any) -> bool:
 @lru_cache(maxsize=4096)
 def parse_structure(t: str) -> Parsed:
     """Parse an already normalised answer (cached: a gold is parsed once for its k samples)."""
+    m = _ASSIGN.match(t)
+    if m and not _RELATION.search(t) and "\\lor" not in t:  # a label before the whole answer: (p,q)=(3,2)
+        return replace(parse_structure(m.group(2).strip()), lhs=m.group(1))
     brackets = _wrapped(t)
-    inner = t[2:-2] if brackets == "{}" else (t[1:-1] if brackets else t)
+    inner = (t[2:-2] if t.startswith("\\{") else t[1:-1]) if brackets == "{}" else (t[1:-1] if brackets else t)
     parts = split_top_level(inner)
     if brackets == "{}":
         return Parsed("set", None, t, items=tuple(_parse_atom(p) for p in parts if p))
@@ -146,6 +192,8 @@ def parse_structure(t: str) -> Parsed:
         kind = "pair" if len(parts) == 2 else "tuple"
         return Parsed(kind, None, t, brackets=brackets, items=items)
     top = split_top_level(t)
+    if len(top) == 1 and "\\lor" in t and not _RELATION.search(t) and "\\cup" not in t:
+        top = [p.strip() for p in t.split("\\lor")]  # policy: x=1 or x=-2 is the list of solutions 1, -2
     if len(top) == 1 and t.count("\\pm") == 1:  # policy: a \pm b is the list of its two values
         top = [t.replace("\\pm", "+"), t.replace("\\pm", "-")]
     if len(top) >= 2 and all(top):

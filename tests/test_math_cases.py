@@ -25,6 +25,7 @@ REQUIRED_CLASSES = (
     "extraction", "truncation", "numbers", "magnitude", "decimal_approx", "repeating",
     "percent", "complex", "vector", "units", "base", "interval", "list", "tuple",
     "equation", "symbolic", "collapse", "aime", "replay",
+    "factorial", "trig_degrees", "label", "same_equation",
 )
 MIN_PER_CLASS = 5
 MIN_CASES = 170

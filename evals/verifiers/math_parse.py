@@ -29,6 +29,7 @@ _NAME = (
 _LABEL = rf"{_NAME}|\|\s*{_NAME}\s*\||\(\s*{_NAME}(?:\s*,\s*{_NAME})+\s*\)|{_NAME}(?:\s*:\s*{_NAME})+"
 _ASSIGN = re.compile(rf"^({_LABEL})\s*=\s*([^=]+)$")
 _DIGIT_GAP = re.compile(r"\d\s+\d")  # "2 3": latex2sympy would read 5; unreadable instead
+_PRIME = re.compile(r"'|\\prime\b")  # latex2sympy drops primes (x' -> x, 3'4'' -> 7); unreadable instead
 _DOUBLE_FACTORIAL = re.compile(r"(?<![\w.}])(\d+)\s*!!(?!!)")
 MAX_DOUBLE_FACTORIAL = 2000  # a larger literal n!! stays unreadable rather than computed
 _RELATION = re.compile(r"<|>|\\le|\\ge|\\lt\b|\\gt\b|\\neq")
@@ -147,7 +148,7 @@ def _parse_atom(t: str) -> Parsed:
         lhs, t = m.group(1), m.group(2).strip()
     t = drop_base_subscript(t)
     sig = significant_digits(t)
-    if _DIGIT_GAP.search(t):
+    if _DIGIT_GAP.search(t) or _PRIME.search(t):
         return Parsed("text", t, t, lhs=lhs)
     try:
         if _RELATION.search(t) or "\\cup" in t or "\\lor" in t:

@@ -89,7 +89,7 @@ def _same_equation(g: Parsed, p: Parsed) -> bool | None:
     gs, ps = _equation_side(g), _equation_side(p)
     if gs is None or ps is None or gs.free_symbols != ps.free_symbols:
         return None
-    ratio = sympy.simplify(gs / ps)
+    ratio = sympy.cancel(gs / ps)  # cheap for polynomials; anything else falls back to _atoms_equal
     return bool(_is_number(ratio) and ratio != 0) or None
 
 

@@ -1,7 +1,8 @@
 """String-level normalisation of a math answer before it is parsed.
 
 Each rule closes a known hole of rule graders (see tests/cases/README.md for the
-policy behind each): thousands separators and thin spaces, units, degrees,
+policy behind each): thousands separators and thin spaces, units, degrees (converted
+to radians inside a trigonometric function, dropped elsewhere),
 dollar and percent signs, ``\\text{}``, base subscripts, repeating decimals,
 e-notation, and decimal literals, which become exact fractions so that
 ``14.0 - 1.0i`` equals ``14 - i`` and ``10^{-20}`` never rounds to ``2\\cdot10^{-20}``.

@@ -3,7 +3,8 @@
 The structure (list, set, tuple, bracket pair, interval set, matrix, atom, text)
 is decided here, by us, because it carries the policy: a bare comma list is the
 unordered list of solutions, ``(a, b)`` stays ordered, a column vector is the
-tuple of its entries, an inequality is the set it describes. Atoms are read by
+tuple of its entries, an inequality is the set it describes, a label before ``=``
+(``f(x) =``, ``(p,q) =``) is set aside, values joined by "or" are a list. Atoms are read by
 latex2sympy (math-verify's parser). Text it cannot read stays text and is only
 ever compared as a string, so unreadable LaTeX never collapses to a number.
 """

@@ -70,7 +70,7 @@ _CONJ = (r"or|and|o|ou|oder|of|или|atau|au|veya|ya\s+da|lub|hoặc|या|अ
          r"|dan|na|ve|và|और|أو|و")
 _SEP = re.compile(r"\s*(?:,\s*(?:or\s+|and\s+)?|/|&|、|和|或者|还是|或|与|또는|및|または|と|หรือ|และ"
                   rf"|(?:{_CONJ})(?![^\W\d_]))"
-                  r"\s*(?:either\s+|both\s+)?(?:(?:options?|choices?)\s*)?", re.I)
+                  r"\s*(?:(?:either|both|maybe|perhaps|possibly)\s+)?(?:(?:options?|choices?)\s*)?", re.I)
 _PUNCT = r"[.,;:!?)\]}*$\\<。，；：！？、）—–\-،।\u3000-\u9fff]"  # also CJK: no articles there
 
 
@@ -178,8 +178,9 @@ def _decides(text: str, start: int, end: int) -> bool:
     B", "tempting to choose B") or asked ("Or is the answer B?")."""
     if _negated(text, start, end):
         return False
-    head = text[max(0, start - _WINDOW) : start]
-    clause = head[max((m.end() for m in P.CLAUSE_END.finditer(head)), default=0) :]
+    lo = max(0, start - _WINDOW)
+    lo = max((m.end() for m in P.CLAUSE_END.finditer(text, lo, start)), default=lo)
+    clause = text[lo:end]  # from the clause's start to the letter: "I might go with B"
     tail = P.CLAUSE_END.search(text, end, end + _WINDOW)
     return not P.HEDGE.search(clause) and not (tail and tail.group(0) == "?")
 

@@ -17,7 +17,7 @@ import re
 # An empty copula means the letter may follow the word directly (verb-final
 # languages: "उत्तर D है", "Doğru cevap B", "정답 C").
 _ANSWER_WORDS: list[tuple[str, str, bool]] = [
-    (r"answer|(?:correct|best|right|final)\s+(?:option|choice)",
+    (r"answer|(?:correct|best|right|final|selected|chosen)\s+(?:option|choice)",
      r"is|(?:would|should|must|will)\s+be", True),
     (r"antwort", r"ist|lautet|wäre", True),
     (r"antwoord", r"is|luidt", True),
@@ -47,23 +47,27 @@ _LETTER_AFTER = r"(?![^\W\d_])"
 
 
 def _answer_pattern() -> str:
-    parts = []
+    """Spaced words behind one word-boundary check, unspaced ones after them."""
+    groups: dict[bool, list[str]] = {True: [], False: []}
     for words, copulas, spaced in _ANSWER_WORDS:
-        left, right = (_LETTER_BEFORE, _LETTER_AFTER) if spaced else ("", "")
-        parts.append(rf"{left}(?:{words}){_ADJ}[\s*_]*(?:(?:{copulas}){right}|[:：=ঃ])")
-    return "|".join(parts)
+        right = _LETTER_AFTER if spaced else ""
+        groups[spaced].append(rf"(?:{words}){_ADJ}[\s*_]*(?:(?:{copulas}){right}|[:：=ঃ])")
+    return rf"{_LETTER_BEFORE}(?:{'|'.join(groups[True])})|{'|'.join(groups[False])}"
 
 
 # Strong anchors in every language but Chinese (tier 2). "<answer>" is the tag
 # some prompts ask for.
-ANSWER = re.compile(rf"{_answer_pattern()}|<answer>", re.I)
+# Each pattern opens with a lookahead on the first letters of its alternatives:
+# the regex engine then skips other positions fast (6x on English prose).
+# A word added to a table needs its first letter here.
+ANSWER = re.compile(rf"(?=[abcfsrjiìàоođउউاإคด답정答正回解<])(?:{_answer_pattern()}|<answer>)", re.I)
 # Chinese keeps its own source name (choice_chinese), as before.
 CHINESE = re.compile(r"(?:正确答案|最终答案|答案|(?:正确|最终)选项)\s*(?:应该是|应为|應為|是|为|為|[:：])"
                      r"|答(?:复|曰)?\s*[:：]|选(?:择)?(?![项項])")
 # Decisions without the word "answer": "I'd say C", "I'll go with B", "I pick A",
 # "My choice: E", "Final choice: (B)", and the end of an elimination ("leaving D").
 DECIDE = re.compile(
-    rf"{_LETTER_BEFORE}(?:"
+    rf"(?=[igwcpsomflr]){_LETTER_BEFORE}(?:"
     r"I(?:['’]d|['’]ll|\s+would|\s+will|['’]m\s+going\s+to|\s+am\s+going\s+to)?\s+"
     r"(?:say|go\s+with|choose|pick|select|opt\s+for|settle\s+on)"
     r"|(?:go(?:ing)?|went)\s+with|choos(?:e|ing)|pick(?:ing)?|select(?:ing)?|opt(?:ing)?\s+for"
@@ -75,10 +79,10 @@ DECIDE = re.compile(
 # is correct.", "(B) is right", "B 正确". The verdict must end its clause, so
 # "Statement B is correct only for bosons" is a remark, not a decision.
 AFFIRM = re.compile(
-    r"(?<![^\W\d_])(?:(?:is|seems\s+to\s+be|must\s+be|would\s+be|should\s+be)\s+(?:the\s+)?"
+    r"(?=[ismw是为正对])(?:(?<![^\W\d_])(?:(?:is|seems\s+to\s+be|must\s+be|would\s+be|should\s+be)\s+(?:the\s+)?"
     r"(?:(?:only\s+)?(?:correct|right|best|true)(?:\s+(?:answer|option|choice|one))?|answer)"
     r"(?=[\s*_]*(?:$|[.,;:!)\n]|because\b|since\b|as\b)))"
-    r"|(?:是|为)?(?:正确|对)的?(?:答案|选项)?(?=\s*(?:$|[。，,.；;！!]))", re.I | re.M)
+    r"|(?:是|为)?(?:正确|对)的?(?:答案|选项)?(?=\s*(?:$|[。，,.；;！!])))", re.I | re.M)
 
 # Negation right before a letter (or its anchor): "not (C)", "I wouldn't choose
 # B", "rather than A", "不是 C". Matched against the end of the text before it.
@@ -108,7 +112,7 @@ NEG_AFTER = re.compile(
 # Hedges before an anchor in the same clause: a reported or hypothetical answer
 # ("Some might argue the answer is B", "It is tempting to choose B") decides nothing.
 HEDGE = re.compile(
-    r"(?<![^\W\d_])(?:(?:might|may|could|would)\s+(?:argue|think|say|claim|suggest|expect|guess"
+    r"(?<![^\W\d_])(?:(?:might|may|could)\s+(?:argue|think|say|claim|suggest|expect|guess"
     r"|be\s+tempted|go|choose|pick|select)|some(?:one|\s+people)?\s+(?:might|may|would|could|argue"
     r"|say|claim|think)|tempt\w*|argu\w*|suppos\w*|assum(?:e|ing)|whether)(?![^\W\d_])", re.I)
 CLAUSE_END = re.compile(r"[.!?。！？\n]")

@@ -3,19 +3,35 @@ and present the options in a reproducible shuffled order.
 
 Reading. Only the answer region after the last ``</think>`` is read: the
 reasoning weighs every option ("maybe A", even a draft ``\\boxed{B}``) before it
-decides. In the answer region, the first tier that holds a decision wins:
-1. the last ``\\boxed{}`` that reads as a choice. The prompt asks for a box, so
-   a box is the formal decision and outranks phrases, even later ones;
-2. the last anchored phrase: "The answer is C", "**Answer:** (C)", "答案是 C";
-3. the final non-empty line alone: "option C", "(C)", "C) 3.2 eV", "C". Weak
-   forms are read there only, because summaries discuss every option, and
-   not at all when that line ends a recap list of the options.
-A statement naming several letters ("B or C", ``\\boxed{B, C}``) is ambiguous,
-never resolved. A bare "A"/"I" that may be English ("A reasonable guess")
-counts only before punctuation or a connective; an unanchored capital never
-counts. Every pattern is linear (no repetition can match the same text two
-ways) and only the last few hundred anchors are examined, so even a hostile
-megabyte of answer region reads in a fraction of a second.
+decides. In the answer region (policy table: tests/cases/README.md):
+1. Decisions. The last ``\\boxed{}`` that reads as a choice, joined by the
+   choice boxes of its own statement (no sentence end between them):
+   "$\\boxed{B}$ or $\\boxed{C}$" is one statement naming two letters. Phrases
+   are read anywhere: "The answer is C", "**Answer:** (C)", "答案是 C", the
+   answer words of many languages (choice_phrases.py; simple-evals'
+   multilingual list is the floor, Arabic and Bengali letters read as A-D),
+   "I'd go with B", "My choice: E", "C is the correct answer", "leaving D",
+   ``<answer>C</answer>``. A phrase that is negated ("not (C)", "C is wrong",
+   "(A) and (B) can be ruled out"), hedged ("Some might argue the answer is
+   B", "tempting to choose B") or asked ("or is the answer B?") decides
+   nothing; negation never selects a letter.
+   Without a box the last phrase wins ("The answer is B. Hmm, or is it C? I'd
+   say C." reads C). A box is retracted only by a later box; a later phrase
+   deciding another letter makes the region ambiguous. The prompt asks for a
+   box, so prose after it that names another letter is either a retraction or
+   a remark we misread: refusing never pays for a retracted box, and never
+   lets a misread remark swap the letter.
+2. Else the final non-empty line alone: "option C", "(C)", "C) 3.2 eV", "C",
+   "B。 不是 A". Weak forms are read there only, because summaries discuss
+   every option, and not at all when that line ends a recap of the options.
+A statement naming several letters ("B or C", "B o C", ``\\boxed{B, C}``) is
+ambiguous, never resolved. A bare "A"/"I" that may be English ("A reasonable
+guess") counts only before punctuation or a connective; an unanchored capital
+never counts; Cyrillic letters never count (В is Latin B's glyph and the
+Russian third option). Every pattern is linear (no repetition can match the
+same text two ways, look-arounds are bounded windows) and only the last few
+hundred anchors are examined, so even a hostile megabyte of answer region
+reads in about a second.
 
 Shuffling. GPQA lists the correct answer first, so options are shuffled in an
 order derived from SHA-256 of the question text (plus a salt), not from a

@@ -104,6 +104,8 @@ CLASSES: dict[str, list[tuple[str, str | None, int]]] = {
         ("I'd say the energy is 3.2 eV.", None, 4), ("Choose wisely.", None, 4),
         ("B or C is correct.", None, 4), ("C is not the correct answer.", None, 4),
         ("I pick A photon.", None, 4),
+        ("We choose C as the origin, so the field is uniform.", None, 4),
+        ("I'd go with B as the final answer.", "B", 4),
     ],
     "elimination": [
         ("(A) and (B) can be ruled out by parity, leaving D.", "D", 4),

@@ -247,7 +247,9 @@ def _phrases(region: str, n: int) -> list[_Hit]:
                             (P.DECIDE, "decision")):
         for m in _last(pattern, region):
             got = _read(region, m.end(), n)
-            if got is not None and _decides(region, m.start(), got[1]):
+            if got is None or (pattern is P.DECIDE and not P.DECIDE_END.match(region, got[1])):
+                continue
+            if _decides(region, m.start(), got[1]):
                 end = _CLOSE.match(region, got[1]).end()  # type: ignore[union-attr]
                 hits.append((m.start(), end, got[0], source))
     for m in _last(P.AFFIRM, region):  # the letter comes first: "C is the correct answer"

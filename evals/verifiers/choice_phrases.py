@@ -75,6 +75,10 @@ DECIDE = re.compile(
     r"|(?:leav(?:es|ing)|left\s+with)(?:\s+(?:us\s+with|only|just))?"
     r"|(?:only\s+)?remaining\s+(?:option|choice|answer)\s+is"
     rf"){_LETTER_AFTER}", re.I)
+# What must follow the letter of a DECIDE phrase: verbs like "choose" also set up
+# a problem ("we choose C as the origin"), so the letter must end the clause.
+DECIDE_END = re.compile(r"[)）\]}*_$ \t]*(?:$|[.,;:!\n。，；：！]|because\b|since\b"
+                        r"|as\s+(?:the|my|our)\s+(?:final\s+)?(?:answer|choice)\b)", re.I)
 # A letter that comes before its verdict: "C is the correct answer", "Option D
 # is correct.", "(B) is right", "B 正确". The verdict must end its clause, so
 # "Statement B is correct only for bosons" is a remark, not a decision.

@@ -82,7 +82,7 @@ CASES = [
      "choice_answer_phrase"),
     # weak forms on the final line
     ("option_final_line", "Therefore, option C.", "C", "correct", "C", "choice_option_phrase"),
-    ("option_is_correct", "So option C is correct.", "C", "correct", "C", "choice_option_phrase"),
+    ("option_is_correct", "So option C is correct.", "C", "correct", "C", "choice_decision"),
     ("paren_final_line", "This matches the listed value (C).", "C", "correct", "C", "choice_paren"),
     ("paren_alone", "**(C)**", "C", "correct", "C", "choice_paren"),
     ("letter_paren_line", "C) 3.2 eV", "C", "correct", "C", "choice_letter_paren"),

@@ -28,6 +28,7 @@ AGREE = sympy.Float(10, PRECISION) ** -45  # relative difference under which two
 _MIN_BITS = 150  # ~45 digits: a part evaluated with fewer significant bits is not trusted
 POINTS = 4  # random points for expressions with free symbols; at least 2 must evaluate
 PROOF_BUDGET_S = 1.0  # sympy's proof, only where evaluation cannot decide
+PROOF_THREAD = "math-proof"  # a pool worker with such a thread still alive retires (worker.py)
 _MAX_EXPONENT, _MAX_FUNCTION_ARG = 4096, 1000  # above these, rebuilding would compute huge integers
 
 
@@ -82,7 +83,7 @@ def agree(g: tuple[Any, Any], p: tuple[Any, Any]) -> bool:
 def prove_zero(d: sympy.Expr, budget_s: float = PROOF_BUDGET_S) -> bool | None:
     """True when sympy simplifies ``d`` to 0, False when it simplifies to anything else,
     None when it ran out of budget. The proof runs in a daemon thread that is abandoned,
-    not killed, when late (a pool worker that finds a stray thread retires itself)."""
+    not killed, when late (a pool worker that finds one alive retires itself)."""
     out: list[bool] = []
 
     def work() -> None:
@@ -91,7 +92,7 @@ def prove_zero(d: sympy.Expr, budget_s: float = PROOF_BUDGET_S) -> bool | None:
         except Exception:
             out.append(False)
 
-    thread = threading.Thread(target=work, name="math-proof", daemon=True)
+    thread = threading.Thread(target=work, name=PROOF_THREAD, daemon=True)
     thread.start()
     thread.join(budget_s)
     return out[0] if out else None

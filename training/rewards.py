@@ -96,7 +96,8 @@ class _Reward:
             kwargs["log_extra"](f"{self.name}_reason", [v.reason if v else None for v in verdicts])
         if self.log:
             self.log(self.name, [{"score": v.score if v else None, "reason": v.reason if v else None,
-                                  "extracted": v.extracted if v else None, "finish_reason": f}
+                                  "method": v.method if v else None, "extracted": v.extracted if v else None,
+                                  "finish_reason": f}
                                  for v, f in zip(verdicts, finish)],
                      texts if self.keep_text else None, kwargs)
         return [float(v.score) if v is not None else None for v in verdicts]

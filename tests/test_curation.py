@@ -355,8 +355,8 @@ def test_verify_refuses_unevaluated_answers_by_default_and_records_it(tmp_path, 
     ws = Workspace(tmp_path / "w")
     stages.ingest(ws, IngestOptions(source=str(prompts), domain="math", name="p"))
     stages.add_samples(ws, [str(samples)], "s", "m")
-    options = VerifyOptions(workers=1) if require_evaluated is None else VerifyOptions(workers=1, require_evaluated=False)
-    stages.verify(ws, options)
+    given = {} if require_evaluated is None else {"require_evaluated": require_evaluated}
+    stages.verify(ws, VerifyOptions(workers=1, **given))
     got = {sid: (correct, method) for sid, correct, method in
            rows(ws, "SELECT sample_id, correct, method FROM checks ORDER BY sample_id")}
     strict = require_evaluated is None

@@ -128,7 +128,8 @@ class AccuracyReward(_Reward):
         for i, (kind, ref) in enumerate(zip(kinds, references)):
             if kind not in RULE_VERIFIERS or ref is None:
                 continue
-            opts = {**(_json(extra[i]) or {}), "finish_reason": finish[i], "think_prefilled": self.options.think_prefilled,
+            opts = {**(_json(extra[i]) or {}), "finish_reason": finish[i],
+                    "think_prefilled": self.options.think_prefilled,
                     **answer_options(kind, require_evaluated=self.options.require_evaluated)}
             items.append((kind, texts[i], _json(ref), opts))
             where.append(i)

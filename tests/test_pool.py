@@ -119,3 +119,11 @@ def test_a_worker_that_abandoned_a_proof_is_replaced():
     assert first.correct and second.correct
     assert first.details["pid"] != second.details["pid"]  # retired after the stray thread
     assert second.details["pid"] == third.details["pid"]  # a clean worker is kept
+
+
+@pytest.mark.parametrize("answer", ["2^{2^{30}}", "9^{9^{9}}", "(2^{2^{10}})!", "\\binom{10^{6}}{3}"])
+def test_huge_numbers_are_compared_without_being_built(pool, answer):
+    """The canonical-form step never builds a huge integer (it estimates exponents and function
+    arguments first), so these stay quick numeric mismatches instead of timeouts."""
+    v = pool.verify("math", f"</think>\\boxed{{{answer}}}", "5")
+    assert (v.reason, v.method) == ("wrong_answer", "numeric_mismatch")

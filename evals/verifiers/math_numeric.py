@@ -17,6 +17,7 @@ The policy is relative at high precision, never rounding: ``10^{-20}`` is not
 from __future__ import annotations
 
 import hashlib
+import math
 import random
 import threading
 from typing import Any
@@ -29,15 +30,28 @@ _MIN_BITS = 150  # ~45 digits: a part evaluated with fewer significant bits is n
 POINTS = 4  # random points for expressions with free symbols; at least 2 must evaluate
 PROOF_BUDGET_S = 1.0  # sympy's proof, only where evaluation cannot decide
 PROOF_THREAD = "math-proof"  # a pool worker with such a thread still alive retires (worker.py)
-_MAX_EXPONENT, _MAX_FUNCTION_ARG = 4096, 1000  # above these, rebuilding would compute huge integers
+_MAX_BITS, _MAX_FUNCTION_ARG = 2**16, 1000  # above these, rebuilding would compute huge integers
+
+
+def _magnitude(x: sympy.Basic) -> float:
+    """|x| for a number (an estimate, inf when too large for a float); 0 for a symbolic x."""
+    if x.is_Integer:
+        return float(min(abs(int(x)), 10**300))
+    if not x.is_number:
+        return 0.0
+    try:
+        return abs(complex(x.evalf(15)))
+    except (TypeError, ValueError, OverflowError):
+        return math.inf
 
 
 def _cheap(e: sympy.Basic) -> bool:
-    """Rebuilding with evaluation will not compute a huge integer (2^{2^{30}}, 10^6!)."""
+    """Rebuilding with evaluation will not compute a huge integer: 2^{2^{30}}, 9^{9^9}, (10^6)!
+    (the exponent of a power and the argument of a function are estimated before they are built)."""
     for node in sympy.preorder_traversal(e):
-        if node.is_Pow and node.exp.is_Integer and abs(node.exp) > _MAX_EXPONENT:
+        if node.is_Pow and _magnitude(node.exp) * math.log2(max(2.0, _magnitude(node.base))) > _MAX_BITS:
             return False
-        if isinstance(node, sympy.Function) and any(a.is_Integer and abs(a) > _MAX_FUNCTION_ARG for a in node.args):
+        if isinstance(node, sympy.Function) and any(_magnitude(a) > _MAX_FUNCTION_ARG for a in node.args):
             return False
     return True
 

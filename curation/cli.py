@@ -40,6 +40,7 @@ HELP = {
     "engine_args": "KEY=VALUE option for the vLLM engine (repeatable)",
     "register_only": "generate nothing; register the store's samples (after copying shards in)",
     "workers": "worker processes (default: the number of cores)",
+    "require_evaluated": "an equal but unevaluated math answer (4+5 for 9) counts as wrong",
     "limit": "only this many records / prompts / samples (a trial run)",
     "code_block_domains": "comma-separated domains where fenced code in the reasoning is allowed",
     "unverified_domains": "comma-separated domains whose samples are kept without an answer verdict",

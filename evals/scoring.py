@@ -15,10 +15,19 @@ from .benchmarks import Benchmark, Problem
 from .store import KEY, Store, sample_for_verifier
 from .verifiers import VERIFIER_VERSION, Verdict, VerifierPool
 from .verifiers.language import detect_language
+from .verifiers.registry import answer_options
 from .verifiers.signals import SIGNALS, SignalOptions, text_signals
 from .verifiers.verdict import SIGNALS_VERSION
 
 BOXED_VERIFIERS = ("math", "aime")  # their prompts ask for \boxed{}, so the format check asks for it too
+# Evaluation counts an equal but unevaluated answer (`4+5` for 9) as correct, and its verdict's
+# details name it ("unevaluated"); training rewards and curation refuse it (registry.answer_options).
+EVAL_REQUIRE_EVALUATED = False
+
+
+def eval_verifier_options(verifier: str) -> dict[str, Any]:
+    """The policy options evaluation passes to ``verifier`` (written in every run's manifest)."""
+    return answer_options(verifier, require_evaluated=EVAL_REQUIRE_EVALUATED)
 
 
 def verdict_row(sample: dict[str, Any], verifier: str, v: Verdict) -> dict[str, Any]:
@@ -44,7 +53,7 @@ def verify_samples(pool: VerifierPool, bench: Benchmark, problems: dict[str, Pro
     for s in samples:
         problem = problems[s["problem_id"]]
         text, prefilled = sample_for_verifier(s["completion"] or "", s.get("reasoning"), bool(s.get("think_prefilled")))
-        opts = {"finish_reason": s.get("finish_reason"), **problem.verify_opts}
+        opts = {"finish_reason": s.get("finish_reason"), **problem.verify_opts, **eval_verifier_options(bench.verifier)}
         if bench.verifier in ("math", "aime", "choice", "code"):
             opts["think_prefilled"] = prefilled
         items.append((bench.verifier, text, problem.reference, opts))

@@ -12,7 +12,9 @@ the same run:
   mv-Nproc  the same calls in a multiprocessing.Pool with as many processes as ours
 Prints throughput, the mean cost of one call in ms (ours: wall time x workers, so
 CPU-comparable with the single-process figure; linear cost means it grows no
-faster than the completion length), and how often the verdicts agree.
+faster than the completion length), and how often the verdicts agree; then the
+median and 99th percentile of one call, each timed alone in this process (ours:
+verify_math called directly, without the pool; mv: parse + verify).
 """
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from evals.data import data_path  # noqa: E402
-from evals.verifiers import VerifierPool  # noqa: E402
+from evals.verifiers import VerifierPool, verify_math  # noqa: E402
 
 
 def make_completion(row: dict, chars: int, boxed: str) -> str:
@@ -45,6 +47,12 @@ def mv_check(pair: tuple[str, str]) -> bool:
 
     completion, gold = pair
     return bool(verify(parse(f"${gold}$"), parse(completion)))
+
+
+def percentiles(fn, pairs) -> tuple[float, float]:
+    """p50 and p99 of one call, in ms."""
+    costs = sorted(timed(fn, pair)[1] * 1e3 for pair in pairs)
+    return costs[len(costs) // 2], costs[min(len(costs) - 1, int(len(costs) * 0.99))]
 
 
 def timed(fn, *args):
@@ -84,6 +92,10 @@ def main() -> None:
                   f"{t_ours / n * 1e3 * args.workers:>8.2f} {t_mv1 / n * 1e3:>7.2f} | {agree:5.1%} {timeouts:>6}")
             correct = sum(o.correct for o in ours)
             print(f"{'':>7} ours correct {correct}/{n}, math-verify correct {sum(mv1)}/{n}")
+            ours_p = percentiles(lambda pair: verify_math(*pair), pairs)
+            mv_p = percentiles(mv_check, pairs)
+            print(f"{'':>7} per call ms  ours p50 {ours_p[0]:.2f} p99 {ours_p[1]:.2f}   "
+                  f"math-verify p50 {mv_p[0]:.2f} p99 {mv_p[1]:.2f}")
 
 
 if __name__ == "__main__":

@@ -17,3 +17,17 @@ def sleep(completion, reference, **_):
 def hog_memory(completion, reference, **_):
     blocks = [bytearray(256 * 1024 * 1024) for _ in range(64)]  # 16 GB: the rlimit stops it
     return Verdict(True, "correct", details={"blocks": len(blocks)})
+
+
+def abandon_proof(completion, reference, **_):
+    """Leaves a thread running, as math_numeric.prove_zero does when a proof runs out of budget."""
+    import threading
+
+    from evals.verifiers.math_numeric import PROOF_THREAD
+
+    threading.Thread(target=time.sleep, args=(60,), name=PROOF_THREAD, daemon=True).start()
+    return Verdict(True, "correct", details={"pid": os.getpid()})
+
+
+def pid(completion, reference, **_):
+    return Verdict(True, "correct", details={"pid": os.getpid()})

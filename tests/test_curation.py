@@ -340,3 +340,29 @@ def test_config_file_sections_are_overridden_by_flags(built, tmp_path):
     cli(["select", "--workdir", str(ws.root), "--config", str(config), "--k", "2"])
     assert rows(ws, "SELECT max(n) FROM (SELECT count(*) n FROM selection WHERE selected GROUP BY prompt_id)") == [(2,)]
     cli(["select", "--workdir", str(ws.root)])
+
+
+@pytest.mark.parametrize("require_evaluated", [None, False])
+def test_verify_refuses_unevaluated_answers_by_default_and_records_it(tmp_path, require_evaluated):
+    """`\\boxed{60+6}` for 66 is equal but unevaluated: SFT data must show the result, so curation's
+    verify refuses it unless asked not to, and the stage history records the setting."""
+    prompts = tmp_path / "p.jsonl"
+    prompts.write_text(json.dumps({"id": "q", "problem": "Compute 6 times 11.", "answer": "66"}) + "\n")
+    samples = tmp_path / "s.jsonl"
+    samples.write_text("".join(json.dumps({"prompt_id": "p:q", "completion": completion(reasoning(i), answer),
+                                           "finish_reason": "stop"}) + "\n"
+                               for i, answer in enumerate(["66", "60+6", "6\\cdot 11", "67"])))
+    ws = Workspace(tmp_path / "w")
+    stages.ingest(ws, IngestOptions(source=str(prompts), domain="math", name="p"))
+    stages.add_samples(ws, [str(samples)], "s", "m")
+    given = {} if require_evaluated is None else {"require_evaluated": require_evaluated}
+    stages.verify(ws, VerifyOptions(workers=1, **given))
+    got = {sid: (correct, method) for sid, correct, method in
+           rows(ws, "SELECT sample_id, correct, method FROM checks ORDER BY sample_id")}
+    strict = require_evaluated is None
+    assert got["p:q/m/0"][0] is True
+    for restated in ("p:q/m/1", "p:q/m/2"):
+        assert got[restated] == ((False, "unevaluated") if strict else (True, "exact")), got
+    assert got["p:q/m/3"][0] is False
+    (config,) = rows(ws, "SELECT config FROM stage_runs WHERE stage = 'verify'")[0]
+    assert json.loads(config)["require_evaluated"] is strict

@@ -9,6 +9,10 @@ summarised in ``tests/cases/README.md``.
 ``expected`` is a verdict reason ("correct", "wrong_answer", "no_answer",
 "truncated", "unparseable"), or "not_correct" where wrong_answer and
 unparseable are both acceptable and only ``correct is False`` is checked.
+Optional: ``options`` (verifier options, e.g. ``{"require_evaluated": true}``, the
+training reward's and curation's setting) and ``expected_method`` (the comparison
+that must decide: "exact" or "numeric_60_digits" proves a slow-looking pair was
+decided by cheap means, not by a proof that could run out of time).
 """
 from __future__ import annotations
 
@@ -24,7 +28,7 @@ CASES_PATH = Path(__file__).parent / "cases" / "math_cases.jsonl"
 REQUIRED_CLASSES = (
     "extraction", "truncation", "numbers", "magnitude", "decimal_approx", "repeating",
     "percent", "complex", "vector", "units", "base", "interval", "list", "tuple",
-    "equation", "symbolic", "collapse", "aime", "replay",
+    "equation", "symbolic", "collapse", "aime", "replay", "slow_equal", "unevaluated",
     "factorial", "trig_degrees", "label", "same_equation",
 )
 MIN_PER_CLASS = 5
@@ -99,6 +103,7 @@ def _verify(case: dict):
         case["gold"],
         finish_reason=case["finish_reason"],
         think_prefilled=case["think_prefilled"],
+        **case.get("options", {}),
     )
 
 
@@ -109,6 +114,8 @@ def _explain(case: dict, v) -> str:
         f"\n  gold      {case['gold']!r}"
         f"\n  expected  {case['expected']}"
         + (f" / extracted {case['expected_extracted']!r}" if "expected_extracted" in case else "")
+        + (f"\n  options   {case['options']}" if "options" in case else "")
+        + (f" / method {case['expected_method']!r}" if "expected_method" in case else "")
         + f"\n  got       correct={v.correct} reason={v.reason!r}"
         f"\n  extracted {v.extracted!r}"
         f"\n  normalized {v.normalized!r}"
@@ -129,3 +136,5 @@ def test_case(case):
         assert v.correct is (case["expected"] == "correct"), why
     if "expected_extracted" in case:
         assert v.extracted is not None and v.extracted.strip() == case["expected_extracted"], why
+    if "expected_method" in case:
+        assert v.method == case["expected_method"], why

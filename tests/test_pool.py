@@ -84,3 +84,46 @@ def test_bad_items_are_refused_up_front(pool):
         pool.verify_batch([("math", "x")])
     with pytest.raises(TypeError, match="completion must be str"):
         pool.verify_batch([("math", None, "1")])
+
+
+SLOW_GOLD = "\\frac{\\sqrt{\\sqrt{11}+\\sqrt{194}}}{15+2\\sqrt{33}}"
+SLOW_PRED = "\\frac{\\sqrt{\\sqrt{11}+\\sqrt{194}}}{2\\sqrt{33}+15}"
+
+
+def test_a_slow_looking_equal_answer_is_decided_within_the_limit(pool):
+    """The issue's pair took ~8 s in sympy.simplify and came back `timeout` under the limit; the
+    canonical form decides it at once, well inside the session pool's 3 s."""
+    v = pool.verify("math", f"</think>\\boxed{{{SLOW_PRED}}}", SLOW_GOLD)
+    assert (v.correct, v.reason, v.method) == (True, "correct", "exact")
+
+
+def test_the_proof_is_bounded_by_its_own_budget():
+    import sympy
+
+    from evals.verifiers.math_numeric import prove_zero
+    from evals.verifiers.math_parse import parse_structure
+
+    g, p = parse_structure(SLOW_GOLD).value, parse_structure(SLOW_PRED).value  # the trees as written
+    started = time.monotonic()
+    assert prove_zero(g - p, budget_s=0.05) is None  # out of budget: no verdict, not a wrong one
+    assert time.monotonic() - started < 1.0
+    assert prove_zero(sympy.sqrt(2) * sympy.sqrt(3) - sympy.sqrt(6)) is True
+
+
+def test_a_worker_that_abandoned_a_proof_is_replaced():
+    """The verdict comes back, and the process with the stray computation is retired, not reused."""
+    with VerifierPool(workers=1, timeout=20) as pool:
+        first, second = pool.verify_batch([("tests.pool_helpers:abandon_proof", "x", None),
+                                           ("tests.pool_helpers:pid", "x", None)])
+        third = pool.verify("tests.pool_helpers:pid", "x", None)
+    assert first.correct and second.correct
+    assert first.details["pid"] != second.details["pid"]  # retired after the stray thread
+    assert second.details["pid"] == third.details["pid"]  # a clean worker is kept
+
+
+@pytest.mark.parametrize("answer", ["2^{2^{30}}", "9^{9^{9}}", "(2^{2^{10}})!", "\\binom{10^{6}}{3}"])
+def test_huge_numbers_are_compared_without_being_built(pool, answer):
+    """The canonical-form step never builds a huge integer (it estimates exponents and function
+    arguments first), so these stay quick numeric mismatches instead of timeouts."""
+    v = pool.verify("math", f"</think>\\boxed{{{answer}}}", "5")
+    assert (v.reason, v.method) == ("wrong_answer", "numeric_mismatch")

@@ -87,6 +87,30 @@ def test_a_completion_cut_at_the_length_limit_scores_zero(pool):
     assert [r["finish_reason"] for r in logged] == ["length", "stop"]
 
 
+@pytest.mark.parametrize("options,paid", [(RewardOptions(), 0.0), (RewardOptions(require_evaluated=False), 1.0)])
+def test_an_unevaluated_answer_is_not_paid_by_default(pool, options, paid):
+    """`\\boxed{4+5}` for 9 is equal but restates the computation: a policy paid for it stops computing
+    (the arithmetic run found it). The reward refuses it unless asked not to; the log says why."""
+    reward = AccuracyReward(options, pool=pool)
+    logged = []
+    reward.log = lambda name, rows, texts, kwargs: logged.extend(rows)
+    completions = ["\\boxed{4+5}", "\\boxed{9}", "\\boxed{\\binom{5}{2}}", "\\boxed{4+5}"]
+    scores = reward(prompts=["q"] * 4, completions=completions, verifier=["math", "math", "math", "aime"],
+                    reference=[json.dumps("9"), json.dumps("9"), json.dumps("10"), json.dumps("9")])
+    assert scores == [paid, 1.0, paid, 0.0]  # AIME wants an integer literal whatever the option
+    if not paid:
+        assert [(logged[i]["reason"], logged[i]["method"]) for i in (0, 2)] == [("wrong_answer", "unevaluated")] * 2
+
+
+def test_grpo_runs_record_the_strict_reward_setting(tmp_path):
+    from training.record import RunRecord
+
+    options = GRPOOptions(data="prompts.jsonl")
+    assert options.require_evaluated is True and RewardOptions().require_evaluated is True
+    RunRecord(str(tmp_path), "grpo", options, {})
+    assert json.loads((tmp_path / "run.json").read_text())["options"]["require_evaluated"] is True
+
+
 def test_a_missing_column_is_named(accuracy):
     with pytest.raises(KeyError, match="needs the dataset column 'reference'"):
         accuracy(prompts=["q"], completions=["x"], verifier=["math"], answer=["4"])

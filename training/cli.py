@@ -41,6 +41,7 @@ HELP = {
     "vllm": "rollouts with vLLM: auto, off, colocate, server",
     "vllm_server_url": "base URL of a `trl vllm-serve` server (--vllm server)",
     "verify_workers": "verifier worker processes for the accuracy reward",
+    "require_evaluated": "accuracy reward: an equal but unevaluated math answer (4+5 for 9) earns 0",
     "log_rollouts": "write every scored completion and its verdicts to rollouts.jsonl",
     "lora": "train a LoRA adapter (rank 16, merged into the saved checkpoint)",
     "save_steps": "also save a resumable checkpoint every N steps (0: only the final model)",

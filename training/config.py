@@ -58,6 +58,7 @@ class GRPOOptions(_Common):
     vllm: str = "auto"  # auto (colocate when a GPU and vLLM are present), off, colocate, server
     vllm_server_url: str | None = None
     verify_workers: int = 2
+    require_evaluated: bool = True  # accuracy reward: `\boxed{4+5}` for 9 earns 0 (never pay for restating)
     log_rollouts: bool = True  # every scored completion with its verdict, in rollouts.jsonl
 
 

@@ -50,7 +50,8 @@ def run(options: GRPOOptions) -> Path:
     eos = tuple({tokenizer.eos_token_id, *([tokenizer.convert_tokens_to_ids(stop)] if stop else [])} - {None})
     reward_options = RewardOptions(think_prefilled=facts.opens_think, template=o.format_template or "r1",
                                    require_boxed=bool(o.require_boxed), max_completion_length=o.max_completion_length,
-                                   eos_token_ids=eos, verify_workers=o.verify_workers)
+                                   eos_token_ids=eos, verify_workers=o.verify_workers,
+                                   require_evaluated=o.require_evaluated)
     rewards = build_rewards(o.rewards, reward_options, log=record.log_rollouts if o.log_rollouts else None)
     trainer = GRPOTrainer(model=model, reward_funcs=rewards, args=GRPOConfig(**args), train_dataset=dataset,
                           processing_class=tokenizer, callbacks=[record.callback()], peft_config=peft_config)

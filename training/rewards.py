@@ -28,6 +28,7 @@ from typing import Any
 from evals.verifiers import Verdict, VerifierPool
 from evals.verifiers.format_check import verify_format
 from evals.verifiers.language import verify_language
+from evals.verifiers.registry import answer_options
 
 REWARDS: tuple[str, ...] = ("accuracy", "format", "language")
 RULE_VERIFIERS = ("math", "aime", "choice", "code")  # verdicts a reward can use; others give None
@@ -42,6 +43,9 @@ class RewardOptions:
     eos_token_ids: tuple[int, ...] = ()
     verify_workers: int = 2
     verify_timeout: float = 5.0  # seconds per answer check (code gets the judge's own limit)
+    # accuracy reward: an equal but unevaluated math answer (`4+5` for 9) earns 0, as a policy
+    # would otherwise learn to restate the question (evals.verifiers.math_evaluated)
+    require_evaluated: bool = True
 
 
 def completion_text(completion: Any) -> str:
@@ -92,7 +96,8 @@ class _Reward:
             kwargs["log_extra"](f"{self.name}_reason", [v.reason if v else None for v in verdicts])
         if self.log:
             self.log(self.name, [{"score": v.score if v else None, "reason": v.reason if v else None,
-                                  "extracted": v.extracted if v else None, "finish_reason": f}
+                                  "method": v.method if v else None, "extracted": v.extracted if v else None,
+                                  "finish_reason": f}
                                  for v, f in zip(verdicts, finish)],
                      texts if self.keep_text else None, kwargs)
         return [float(v.score) if v is not None else None for v in verdicts]
@@ -123,7 +128,9 @@ class AccuracyReward(_Reward):
         for i, (kind, ref) in enumerate(zip(kinds, references)):
             if kind not in RULE_VERIFIERS or ref is None:
                 continue
-            opts = {**(_json(extra[i]) or {}), "finish_reason": finish[i], "think_prefilled": self.options.think_prefilled}
+            opts = {**(_json(extra[i]) or {}), "finish_reason": finish[i],
+                    "think_prefilled": self.options.think_prefilled,
+                    **answer_options(kind, require_evaluated=self.options.require_evaluated)}
             items.append((kind, texts[i], _json(ref), opts))
             where.append(i)
         verdicts: list[Verdict | None] = [None] * n

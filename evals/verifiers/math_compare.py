@@ -1,7 +1,10 @@
 """Decide whether a parsed prediction equals a parsed gold answer.
 
-Numbers are compared exactly (high-precision evaluation, then sympy's proof),
-never by rounding to a fixed number of decimals: 1/2004! is not 1/2006!. A lone
+Numbers and expressions are compared by ``math_numeric.exprs_equal``: sympy's
+canonical form, then evaluation at 60 digits (expressions with free symbols at
+seeded random points), then sympy's proof under a budget well below the pool's
+limit, so a slow proof never costs a correct answer. Never by rounding to a
+fixed number of decimals: 1/2004! is not 1/2006!. A lone
 decimal prediction of an exact gold is accepted only when it carries at least
 ``APPROX_MIN_SIGFIGS`` significant digits and lies within one unit of its last
 digit. Symbolic expressions go through sympy; relations through math-verify.
@@ -15,34 +18,35 @@ from typing import Any
 import sympy
 from math_verify.grader import sympy_expr_eq
 
+from .math_numeric import evaluate, exprs_equal
 from .math_parse import Parsed, latex_to_sympy
 
 APPROX_MIN_SIGFIGS = 6
-_PRECISION = 60  # digits of the numeric check before trying a symbolic proof
-_CLOSE = sympy.Float(10) ** -45
 
 
 def canonical_text(s: str) -> str:
     return re.sub(r"[\s{}]|\\!|\\,", "", s).lower()
 
 
+def _infinite(x: sympy.Expr) -> bool:
+    return x.has(sympy.oo, -sympy.oo, sympy.zoo, sympy.nan)
+
+
 def _is_number(x: Any) -> bool:
-    return isinstance(x, sympy.Expr) and not x.free_symbols and not x.has(sympy.oo, -sympy.oo, sympy.zoo, sympy.nan)
+    return isinstance(x, sympy.Expr) and not x.free_symbols and not _infinite(x)
 
 
 def _numbers_equal(g: sympy.Expr, p: sympy.Expr, pred_sigfigs: int | None, gold_is_decimal: bool) -> tuple[bool, str]:
-    gv, pv = g.evalf(_PRECISION), p.evalf(_PRECISION)
-    scale = max(abs(gv), abs(pv))
-    diff = abs(gv - pv)
-    if scale == 0 or diff <= _CLOSE * scale:
-        if sympy.simplify(g - p) == 0:
-            return True, "exact"
-        return True, f"numeric_{_PRECISION}_digits"
-    if pred_sigfigs and not gold_is_decimal and pred_sigfigs >= APPROX_MIN_SIGFIGS and gv.is_real and pv.is_real:
-        # one unit in the last written digit of the prediction
-        ulp = sympy.Float(10) ** (sympy.floor(sympy.log(abs(pv), 10)) - pred_sigfigs + 1)
-        if diff <= ulp:
-            return True, "decimal_approximation"
+    equal, method = exprs_equal(g, p)  # canonical form, then PRECISION digits, then a bounded proof
+    if equal is not False or method != "numeric_mismatch":
+        return bool(equal), method
+    if pred_sigfigs and not gold_is_decimal and pred_sigfigs >= APPROX_MIN_SIGFIGS:
+        gv, pv = evaluate(g), evaluate(p)
+        if gv and pv and gv[1] == 0 and pv[1] == 0 and pv[0] != 0:
+            # one unit in the last written digit of the prediction
+            ulp = sympy.Float(10) ** (sympy.floor(sympy.log(abs(pv[0]), 10)) - pred_sigfigs + 1)
+            if abs(gv[0] - pv[0]) <= ulp:
+                return True, "decimal_approximation"
     return False, "numeric_mismatch"
 
 
@@ -59,11 +63,12 @@ def _atoms_equal(g: Parsed, p: Parsed) -> tuple[bool, str]:
             return _numbers_equal(gv, pv, p.sigfigs, g.sigfigs is not None)
         except (TypeError, ValueError, ArithmeticError):  # sympy could not order or evaluate them
             return False, "incomparable"
-    if isinstance(gv, sympy.Expr) and isinstance(pv, sympy.Expr):
-        if (gv - pv) == 0 or sympy.simplify(gv - pv) == 0:
-            return True, "symbolic"
-        if gv.free_symbols != pv.free_symbols:
-            return False, "symbolic_mismatch"
+    if isinstance(gv, sympy.Expr) and isinstance(pv, sympy.Expr) and not (_infinite(gv) or _infinite(pv)):
+        try:  # free symbols: canonical form, then random points, then a bounded proof
+            equal, method = exprs_equal(gv, pv)
+        except (TypeError, ValueError, ArithmeticError):
+            return False, "incomparable"
+        return bool(equal), method
     try:  # relations, sets of numbers, anything sympy holds: math-verify's comparison
         return sympy_expr_eq(gv, pv, float_rounding=10, numeric_precision=30, strict=True), "math_verify"
     except Exception:
@@ -108,6 +113,25 @@ def _as_interval(x: Parsed) -> Any:
     return None
 
 
+def _same(a: Any, b: Any) -> bool:
+    """Two matrix entries or interval endpoints: identical, or equal by ``exprs_equal``."""
+    if a == b:
+        return True
+    if isinstance(a, sympy.Expr) and isinstance(b, sympy.Expr) and not (_infinite(a) or _infinite(b)):
+        return exprs_equal(a, b)[0] is True
+    return False
+
+
+def _sets_equal(g: Any, p: Any) -> bool:
+    """Unions of intervals endpoint by endpoint (sympy keeps them sorted and merged), so
+    radical endpoints are compared numerically instead of by simplifying their difference."""
+    gs, ps = (s.args if isinstance(s, sympy.Union) else (s,) for s in (g, p))
+    if len(gs) == len(ps) and all(isinstance(x, sympy.Interval) for x in (*gs, *ps)):
+        return all(a.left_open == b.left_open and a.right_open == b.right_open
+                   and _same(a.start, b.start) and _same(a.end, b.end) for a, b in zip(gs, ps))
+    return bool(g.symmetric_difference(p) == sympy.EmptySet)
+
+
 def _items(x: Parsed) -> tuple[Parsed, ...]:
     return x.items if x.kind in ("list", "set") else (x,)
 
@@ -131,11 +155,10 @@ def answers_equal(gold: Parsed, pred: Parsed) -> tuple[bool, str]:
         gi, pi = _as_interval(gold), _as_interval(pred)
         if gi is None or pi is None:
             return False, "kind_mismatch"
-        return bool(gi.symmetric_difference(pi) == sympy.EmptySet), "interval"
+        return _sets_equal(gi, pi), "interval"
     if kinds == {"matrix"}:
         g, p = gold.value, pred.value
-        same = g.shape == p.shape and all(sympy.simplify(a - b) == 0 for a, b in zip(g, p))
-        return same, "matrix"
+        return g.shape == p.shape and all(_same(a, b) for a, b in zip(g, p)), "matrix"
     if kinds == {"atom"}:
         if _same_equation(gold, pred):
             return True, "same_equation"

@@ -11,6 +11,7 @@ import re
 from .answer_region import split_answer_region
 from .extract import MAX_ANSWER_CHARS, Extraction, extract_answer
 from .math_compare import answers_equal, canonical_text
+from .math_evaluated import unevaluated
 from .math_normalize import normalize_text
 from .math_parse import parse_structure
 from .verdict import Verdict, failure
@@ -31,9 +32,15 @@ def _extract(completion: str, finish_reason: str | None, think_prefilled: bool) 
 
 
 def verify_math(
-    completion: str, gold: str, *, finish_reason: str | None = None, think_prefilled: bool = False
+    completion: str, gold: str, *, finish_reason: str | None = None, think_prefilled: bool = False,
+    require_evaluated: bool = False,
 ) -> Verdict:
-    """Is the final answer of ``completion`` mathematically equal to ``gold``?"""
+    """Is the final answer of ``completion`` mathematically equal to ``gold``?
+
+    ``require_evaluated`` (the training reward's and curation's default, not evaluation's):
+    an equal answer that leaves a number unevaluated (``4+5`` for 9, see math_evaluated)
+    is ``wrong_answer`` with method ``unevaluated``. Either way the verdict's details
+    name the unevaluated number."""
     found = _extract(completion, finish_reason, think_prefilled)
     if isinstance(found, Verdict):
         return found
@@ -45,10 +52,15 @@ def verify_math(
         return Verdict(True, "correct", extracted=found.text, normalized=pred_text, method="string", details=details)
     gold_parsed, pred_parsed = parse_structure(gold_text), parse_structure(pred_text)
     equal, method = answers_equal(gold_parsed, pred_parsed)
+    restated = unevaluated(pred_parsed) if equal and unevaluated(gold_parsed) is None else None
+    if restated:
+        details["unevaluated"] = restated
+        if require_evaluated:
+            equal, method = False, "unevaluated"
     if equal:
         reason = "correct"
-    elif pred_parsed.kind == "text" and gold_parsed.kind != "text":
-        reason = "unparseable"  # we could not read the prediction; we do not call it wrong by guess
+    elif (pred_parsed.kind == "text" and gold_parsed.kind != "text") or method == "unproven":
+        reason = "unparseable"  # we could not read (or decide) the prediction; we do not call it wrong by guess
     else:
         reason = "wrong_answer"
     return Verdict(
@@ -69,9 +81,13 @@ def parse_aime_gold(gold: str | int) -> int:
 
 
 def verify_aime(
-    completion: str, gold: str | int, *, finish_reason: str | None = None, think_prefilled: bool = False
+    completion: str, gold: str | int, *, finish_reason: str | None = None, think_prefilled: bool = False,
+    require_evaluated: bool = True,
 ) -> Verdict:
-    """AIME: the answer must be an integer literal (025 = 25 = 25.0); anything else is wrong."""
+    """AIME: the answer must be an integer literal (025 = 25 = 25.0); anything else is wrong.
+
+    So AIME is always strict: ``require_evaluated`` is accepted for a uniform option set
+    (rewards and curation pass it to both math kinds) and cannot be turned off."""
     gold_int = parse_aime_gold(gold)
     found = _extract(completion, finish_reason, think_prefilled)
     if isinstance(found, Verdict):

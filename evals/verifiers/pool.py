@@ -97,7 +97,9 @@ class VerifierPool:
             worker.ready = msg == "ready"
             return 0
         index, _ = running.pop(slot)
-        results[index] = msg
+        results[index], retire = msg
+        if retire:  # it left a computation running (an abandoned proof): start a clean one
+            workers[slot] = self._replace(worker)
         return 1
 
     def _checkout(self, want: int) -> list[_Worker]:

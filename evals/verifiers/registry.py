@@ -22,6 +22,17 @@ VERIFIERS: dict[str, str] = {
 }
 
 
+# The verifiers that take `require_evaluated` (math_evaluated's policy: `\boxed{4+5}` for 9 is
+# equal but unevaluated). Evaluation leaves it off; the training reward and curation turn it on,
+# so a policy is never paid for restating the question. AIME is strict whatever the option.
+EVALUATED_KINDS: tuple[str, ...] = ("math", "aime")
+
+
+def answer_options(kind: str, *, require_evaluated: bool) -> dict[str, Any]:
+    """The verifier options a caller's setting adds for ``kind`` (none for kinds without it)."""
+    return {"require_evaluated": require_evaluated} if kind in EVALUATED_KINDS else {}
+
+
 def resolve(kind: str) -> Callable[..., Any]:
     """The verifier function for ``kind`` (or a "module:function" dotted path)."""
     target = VERIFIERS.get(kind, kind)

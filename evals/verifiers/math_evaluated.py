@@ -15,8 +15,11 @@ optional parentheses. Anything else with a rational value is *unevaluated*:
 ``\\frac{6}{3}``, ``\\frac{2}{4}``, ``\\sin\\frac{\\pi}{6}``, ``\\log_2 8``.
 Irrational and complex values are not judged (``2\\sqrt3``, ``\\frac{1}{\\sqrt3}``,
 ``\\sqrt{50}``, ``\\pi/4`` are answers; the simplest radical form is a matter of
-form, not of evaluation), nor are expressions with free symbols, intervals or
-text. A prediction is refused only when it has an unevaluated number and the
+form, not of evaluation), nor are intervals or text. In an expression with free
+symbols only an operation on integer literals that a writer would always evaluate
+is judged: a factorial, a binomial, or a power of literals (``8n^2+4n+1!``,
+``\\binom{5}{2}x``, ``2^{10}x``), which a policy could otherwise append to a correct
+polynomial for free (found by tests/test_cannot_be_gamed.py). A prediction is refused only when it has an unevaluated number and the
 gold has none (a gold written ``2^{10}`` accepts ``2^{10}``).
 """
 from __future__ import annotations
@@ -62,10 +65,20 @@ def _atoms(x: Parsed):
         yield from _atoms(item)
 
 
+# factorial, binomial or power of integer literals, written inside a larger expression
+_LITERAL_OPERATION = re.compile(r"(?<![\\\w.])\d+\s*!|\\binom\s*\{\s*\d+\s*\}\s*\{\s*\d+\s*\}|"
+                                r"(?<![\\\w.^_{])\d+\s*\^\s*(?:\{\s*\d+\s*\}|\d)")
+
+
 def unevaluated_atom(x: Parsed) -> bool:
-    """An atom whose exact value is rational, written otherwise than as a rational literal."""
+    """An atom whose exact value is rational, written otherwise than as a rational literal;
+    or an expression with free symbols that holds a literal factorial, binomial or power."""
     v = x.value
-    if not isinstance(v, sympy.Expr) or v.free_symbols or is_rational_literal(x.text):
+    if not isinstance(v, sympy.Expr):
+        return False
+    if v.free_symbols:
+        return bool(_LITERAL_OPERATION.search(x.text))
+    if is_rational_literal(x.text):
         return False
     try:
         return bool(canonical(v).is_Rational)

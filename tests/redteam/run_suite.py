@@ -360,6 +360,7 @@ MUTATIONS = {
     "share-pids": lambda argv: _without(argv, "--unshare-pid"),
     "keep-environment": lambda argv: _without(argv, "--clearenv"),
     "keep-capabilities": lambda argv: _without(argv, "--cap-drop", width=2),
+    "no-seccomp": lambda argv: _without(argv, "--seccomp", width=2),  # keyrings and namespaces open again
     "host-tmp": _host_tmp,
     "tests-as-root": None,  # the tests keep the harness's uid 0 (and its capabilities)
 }

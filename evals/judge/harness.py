@@ -146,13 +146,14 @@ def _sysv_ipc_left() -> bool:
     return False
 
 
-def _clean(child_uid: int) -> bool:
+def _clean(child_uid: int) -> tuple[bool, float]:
     """Leave nothing of a test for the next: the scratch dirs emptied and no SysV IPC object (these
     outlive their creator, keep their memory charged to the box and let tests talk to each other).
     It runs in a child as the tests' uid, the owner of everything they left (the harness holds no
-    CAP_DAC_OVERRIDE or CAP_FOWNER, and needs none). Returns whether everything went."""
+    CAP_DAC_OVERRIDE or CAP_FOWNER, and needs none). Returns whether everything went, and the CPU
+    seconds it took (charged to the box's cgroup, so the judge takes them off the test's time)."""
     if not _scratch_left() and not _sysv_ipc_left():
-        return True  # the usual case: no fork
+        return True, 0.0  # the usual case: no fork
     pid = os.fork()
     if pid == 0:
         try:
@@ -167,8 +168,8 @@ def _clean(child_uid: int) -> bool:
                 os.execv("/usr/bin/ipcrm", ["ipcrm", "--all"])
         finally:
             os._exit(0)
-    os.waitpid(pid, 0)
-    return not _scratch_left()
+    _, _, usage = os.wait4(pid, 0)
+    return not _scratch_left(), usage.ru_utime + usage.ru_stime
 
 
 def _limit_child(cmd: dict, child_uid: int) -> None:
@@ -314,12 +315,13 @@ def _run(cmd: dict, fds: list[int], child_uid: int, sock: socket.socket) -> dict
     except BlockingIOError:
         setup_failed = False
     os.close(report_r)
-    clean = cmd.get("keep_scratch") or _clean(child_uid)
+    clean, cleanup_cpu = (True, 0.0) if cmd.get("keep_scratch") else _clean(child_uid)
     return {
         "exit_code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
         "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
         "wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "timed_out": timed_out,
         "setup_failed": setup_failed, "unclean": not clean,
+        "cleanup_cpu_s": cleanup_cpu,
     }
 
 
@@ -351,7 +353,7 @@ def serve(sock_fd: int, child_uid: int) -> None:
             reply = _run(cmd, fds, child_uid, sock)
         elif cmd["op"] == "reset":  # the box is reused for another submission
             _kill_others()
-            clean = _clean(child_uid)
+            clean, _ = _clean(child_uid)
             _code = None
             for name in os.listdir("/state"):
                 os.unlink(os.path.join("/state", name))
@@ -359,7 +361,7 @@ def serve(sock_fd: int, child_uid: int) -> None:
         elif cmd["op"] == "save":
             shutil.copyfile(cmd["src"], cmd["dst"])
             os.chmod(cmd["dst"], 0o555)
-            reply = {"ok": _clean(child_uid)}
+            reply = {"ok": _clean(child_uid)[0]}
         else:
             reply = {"error": f"unknown op {cmd['op']!r}"}
         sock.send(json.dumps(reply).encode())

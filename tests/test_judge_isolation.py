@@ -148,16 +148,23 @@ def test_scratch_cleanup_ends_when_something_cannot_be_removed(tmp_path, monkeyp
     (top / "a" / "b").mkdir(parents=True)
     (top / "a" / "b" / "kept").write_bytes(b"x")
     (top / "gone").write_bytes(b"x")
-    real_unlink = os.unlink
+    (top / "busy").mkdir()  # empty, but its rmdir fails as a mount point's would (EBUSY)
+    real_unlink, real_rmdir = os.unlink, os.rmdir
 
     def unlink(name, *, dir_fd=None):
         if name == "kept":
             raise PermissionError(1, "not allowed (test)")
         return real_unlink(name, dir_fd=dir_fd)
 
+    def rmdir(name, *, dir_fd=None):
+        if name == "busy":
+            raise OSError(16, "busy (test)")
+        return real_rmdir(name, dir_fd=dir_fd)
+
     monkeypatch.setattr(harness.os, "unlink", unlink)
-    harness._remove_contents(str(top))  # must return, not loop between a and a/b
-    assert sorted(os.listdir(top)) == ["a"] and os.listdir(top / "a" / "b") == ["kept"]
+    monkeypatch.setattr(harness.os, "rmdir", rmdir)
+    harness._remove_contents(str(top))  # must return, not loop between a and a/b, or in and out of busy
+    assert sorted(os.listdir(top)) == ["a", "busy"] and os.listdir(top / "a" / "b") == ["kept"]
 
 
 # --- host disk -------------------------------------------------------------------------------------

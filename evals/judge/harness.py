@@ -20,6 +20,7 @@ Commands (each answered with one JSON packet):
   {"op": "save", "src": P, "dst": Q}                copy a compiled binary out of the scratch dir
 """
 import builtins
+import errno
 import fcntl
 import gc
 import json
@@ -93,8 +94,9 @@ def _clear_or_descend(fd: int, stuck: set) -> tuple[int | None, bool]:
                 try:
                     os.rmdir(entry.name, dir_fd=fd)
                     continue
-                except OSError:
-                    pass  # not empty (or a mount point): go in
+                except OSError as exc:
+                    if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                        raise  # e.g. EBUSY: emptying it would not let it go, so never go in (no loop)
                 os.chmod(entry.name, 0o700, dir_fd=fd)  # a directory (checked above), not a symlink
                 return os.open(entry.name, _DIR_FLAGS, dir_fd=fd), failed
             except OSError:

@@ -42,13 +42,48 @@ class CgroupParent:
 
     version: int
     dirs: dict[str, Path]  # controller -> directory; v2 uses the key "unified"
+    created: tuple[Path, ...] = ()  # the directories find_cgroups made (``release`` removes them)
+
+    def ensure(self) -> tuple[Path, ...]:
+        """Make the parent directories that are missing; returns the ones made."""
+        made = []
+        for d in self.dirs.values():
+            try:
+                d.mkdir()
+                made.append(d)
+            except FileExistsError:
+                pass
+        if self.version == 2:
+            (self.dirs["unified"] / "cgroup.subtree_control").write_text("+memory +pids")
+        return tuple(made)
 
     def create(self, name: str, memory_bytes: int, pids: int) -> Cgroup:
         """A new group ``box-<pid>-<name>``; first, empty groups left by dead judges are removed."""
         self.sweep()
         group = Cgroup(self.version, {c: d / f"box-{os.getpid()}-{name}" for c, d in self.dirs.items()})
-        group.make(memory_bytes, pids)
+        for attempt in range(3):
+            try:
+                group.make(memory_bytes, pids)
+                return group
+            except FileNotFoundError:  # another process's ``release`` removed an empty parent just now
+                for d in group.dirs.values():  # the groups made before the parent went
+                    try:
+                        d.rmdir()
+                    except OSError:
+                        pass
+                if attempt == 2:
+                    raise
+                self.ensure()
         return group
+
+    def release(self) -> None:
+        """Remove the parent directories this process made, if nothing is in them (``judge --check``
+        leaves no trace); a parent another judge is using stays (rmdir fails while it has groups)."""
+        for d in self.created:
+            try:
+                d.rmdir()
+            except OSError:
+                pass
 
     def sweep(self) -> None:
         """rmdir the groups of judge processes that died (killed before their cleanup ran)."""
@@ -67,12 +102,12 @@ def find_cgroups(base_name: str = "r1-judge") -> CgroupParent:
     own = _own_paths()
     problems = []
     if all(c in own for c in V1_CONTROLLERS):
-        dirs = {c: ROOT / c / own[c].lstrip("/") / base_name for c in V1_CONTROLLERS}
+        parent = CgroupParent(1, {c: ROOT / c / own[c].lstrip("/") / base_name for c in V1_CONTROLLERS})
         try:
-            for d in dirs.values():
-                d.mkdir(exist_ok=True)
-            if all(_writable_dir(d) for d in dirs.values()):
-                return CgroupParent(1, dirs)
+            made = parent.ensure()
+            if all(_writable_dir(d) for d in parent.dirs.values()):
+                return CgroupParent(1, parent.dirs, made)
+            CgroupParent(1, parent.dirs, made).release()
         except OSError as exc:
             problems.append(f"cgroup v1: cannot create {exc.filename} ({exc.strerror})")
     if "" in own:
@@ -81,13 +116,11 @@ def find_cgroups(base_name: str = "r1-judge") -> CgroupParent:
             base = ROOT / "unified" / own[""].lstrip("/")
         enabled = (base / "cgroup.controllers").read_text().split() if (base / "cgroup.controllers").exists() else []
         if {"memory", "pids"} <= set(enabled) and _writable_dir(base):
-            parent = base / base_name
+            parent = CgroupParent(2, {"unified": base / base_name})
             try:
-                parent.mkdir(exist_ok=True)
-                (parent / "cgroup.subtree_control").write_text("+memory +pids")
-                return CgroupParent(2, {"unified": parent})
+                return CgroupParent(2, parent.dirs, parent.ensure())
             except OSError as exc:
-                problems.append(f"cgroup v2: cannot set up {parent} ({exc.strerror})")
+                problems.append(f"cgroup v2: cannot set up {parent.dirs['unified']} ({exc.strerror})")
         else:
             problems.append(f"cgroup v2: {base} lacks a writable memory+pids delegation (has {enabled or 'none'})")
     raise CgroupUnavailable(

@@ -7,11 +7,32 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
+from . import seccomp
+
 
 def _language(args: argparse.Namespace) -> str:
     if args.language:
         return args.language
     return "cpp" if Path(args.solution).suffix.lower() in (".cpp", ".cc", ".cxx", ".c++") else "python"
+
+
+def _probe_filter() -> dict:
+    """Run ``seccomp.PROBE`` in a box; the cgroup parents made for it are removed afterwards."""
+    from .cgroups import find_cgroups
+    from .sandbox import Box, Limits
+
+    parent = find_cgroups()
+    try:
+        with Box(memory_mb=256) as box:
+            error = box.build(seccomp.PROBE, "python")
+            if error:
+                return {"error": error}
+            (box.io_dir / "empty.in").write_bytes(b"")
+            run = box.run_program(box.io_dir / "empty.in", Limits(cpu_s=5, wall_s=10, memory_mb=256))
+            out = Path(run.stdout_path).read_text()
+            return json.loads(out) if run.status == "ok" else {"error": f"{run.status}: {run.stderr_tail[-500:]}"}
+    finally:
+        parent.release()
 
 
 def judge_command(args: argparse.Namespace) -> int:
@@ -21,8 +42,12 @@ def judge_command(args: argparse.Namespace) -> int:
 
     if args.check:
         layers = check_layers()
-        print(json.dumps({**asdict(layers), "ok": layers.ok}, indent=2))
-        return 0 if layers.ok else 3
+        report = {**asdict(layers), "ok": layers.ok}
+        if layers.ok:  # the filter as a program in a box sees it: each guarded call and its errno
+            report["filter_probe"] = _probe_filter()
+            report["ok"] = report["filter_probe"] == seccomp.EXPECTED
+        print(json.dumps(report, indent=2))
+        return 0 if report["ok"] else 3
     if not (args.problem and args.solution):
         print("error: give PROBLEM.json and SOLUTION_FILE (or --check); see `python -m evals judge --help`",
               file=sys.stderr)

@@ -149,6 +149,7 @@ def _run_tests(problem: CodeProblem, box: Box, checker: checkers.Checker, result
                 why = f"{why}\n{run.stderr_tail[-1000:]}".strip()
             result.tests.append(TestResult(index, reason, run.cpu_s, run.wall_s, run.peak_mb, run.exit_code,
                                            run.signal, why))
+        box.discard()  # this test's output files go now: a submission holds one test's on the host disk
         if reason != "correct" and stop_at_first_failure:
             return
         if not box.alive() and index + 1 < len(problem.tests):

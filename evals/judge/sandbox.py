@@ -20,8 +20,11 @@ Layers (all required; a missing one raises ``SandboxUnavailable`` naming it and 
 * a cgroup per submission (``evals.judge.cgroups``): memory limit (OOM kill = MLE), pids limit (fork
   bombs, 10k threads), exact CPU time and peak memory, and a kill that reaches setsid daemons.
 * uids: when the judge runs as root, the harness inside keeps only CAP_SETUID/SETGID/KILL and every
-  test runs as an unprivileged uid (RLIMIT_NPROC applies; it cannot signal or trace the harness).
-  As a normal user, bubblewrap's user namespace maps one uid, so tests share the harness's uid.
+  test runs as an unprivileged uid that no other live box holds (``evals.judge.uids``: RLIMIT_NPROC
+  applies; it cannot signal or trace the harness). As a normal user, bubblewrap's user namespace
+  maps one uid, so tests share the harness's uid.
+* a seccomp filter (``evals.judge.seccomp``), loaded by bubblewrap once per box: no keyrings, new
+  namespaces, mounts, ptrace, bpf, io_uring, userfaultfd... (EPERM; clone3 ENOSYS).
 * rlimits per test: CPU, file size (= output limit), open files, processes, no core dumps; the
   stack may grow to the memory limit (deep recursion is legitimate).
 * bubblewrap sets no_new_privs, so setuid binaries cannot regain privileges.
@@ -40,10 +43,12 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from evals.judge import seccomp
 from evals.judge.cgroups import Cgroup, CgroupUnavailable, find_cgroups
+from evals.judge.uids import LOCK_DIRS, UID_COUNT, UID_FIRST, UidLease
 
 HARNESS = Path(__file__).with_name("harness.py")
-SANDBOX_UID = 61000  # tests run as SANDBOX_UID + slot when the judge is root; no passwd entry needed
+SANDBOX_UID = UID_FIRST  # tests run as a leased uid >= this when the judge is root; no passwd entry needed
 OUTPUT_LIMIT = 32 << 20  # bytes per stream; DMOJ uses 24 MiB
 HARNESS_SLACK_MB = 48  # the harness's own interpreter is charged to the same memory cgroup
 SCRATCH_MB = 64  # tmpfs for /work and /tmp; its pages are charged to the memory cgroup too
@@ -94,6 +99,8 @@ class Layers:
     cgroup: str
     uid_drop: bool
     python: str
+    seccomp: str
+    uids: str
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -119,16 +126,25 @@ def check_layers() -> Layers:
                         "dnf install bubblewrap (Fedora)")
     try:
         parent = find_cgroups()
+        parent.release()  # a check leaves no trace: the parent is made again when a box starts
         cgroup = f"v{parent.version} at {', '.join(str(d) for d in parent.dirs.values())}"
     except (CgroupUnavailable, OSError) as exc:
         cgroup = "unavailable"
         problems.append(str(exc))
     if not Path(python_binary()).exists():
         problems.append(f"cannot find the interpreter {python_binary()}")
-    return Layers(bwrap, cgroup, os.geteuid() == 0, python_binary(), problems)
+    try:
+        filtered = seccomp.describe()
+    except seccomp.SeccompUnavailable as exc:
+        filtered = "unavailable"
+        problems.append(str(exc))
+    as_root = os.geteuid() == 0
+    uids = (f"one per box, random in [{UID_FIRST:#x}, {UID_FIRST + UID_COUNT:#x}), locked in {LOCK_DIRS[0]} "
+            f"(or {LOCK_DIRS[1]})" if as_root else "the judge's own, mapped in a user namespace")
+    return Layers(bwrap, cgroup, as_root, python_binary(), filtered, uids, problems)
 
 
-def _bwrap_argv(box_dir: Path, sock_fd: int, child_uid: int, as_root: bool) -> list[str]:
+def _bwrap_argv(box_dir: Path, sock_fd: int, child_uid: int, as_root: bool, filter_args: list[str]) -> list[str]:
     prefix = str(python_prefix())
     argv = ["bwrap", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
             "--die-with-parent", "--new-session", "--clearenv", "--setenv", "PATH", "/usr/bin:/bin",
@@ -155,7 +171,7 @@ def _bwrap_argv(box_dir: Path, sock_fd: int, child_uid: int, as_root: bool) -> l
         argv += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_KILL"]
     else:
         argv += ["--unshare-user"]
-    return argv + ["--", python_binary(), "-I", "/box/harness.py", str(sock_fd), str(child_uid)]
+    return argv + filter_args + ["--", python_binary(), "-I", "/box/harness.py", str(sock_fd), str(child_uid)]
 
 
 class Box:
@@ -166,8 +182,9 @@ class Box:
         if not layers.ok:
             raise SandboxUnavailable("the code sandbox cannot start: " + " | ".join(layers.problems))
         self.as_root = os.geteuid() == 0
-        # Distinct uids per process and slot, so RLIMIT_NPROC is never shared by two sandboxes.
-        self.child_uid = SANDBOX_UID + (os.getpid() % 1000) * 64 + slot % 64 if self.as_root else -1
+        # ``slot`` no longer picks the uid: every box leases one no other live box holds.
+        self.lease = UidLease() if self.as_root else None
+        self.child_uid = self.lease.uid if self.lease else -1
         self.memory_mb = memory_mb
         self.pids = pids
         self.dir = Path(tempfile.mkdtemp(prefix="r1-judge-"))
@@ -180,6 +197,7 @@ class Box:
         self.proc: subprocess.Popen | None = None
         self.sock: socket.socket | None = None
         self.runs = 0
+        self._run_files: list[Path] = []  # the latest run's output files (older ones are deleted)
         self.language: str | None = None
         self._memory_limit = 0
 
@@ -193,6 +211,9 @@ class Box:
         self.close()
 
     def start(self) -> None:
+        if self.as_root and self.lease is None:  # started again after close()
+            self.lease = UidLease()
+            self.child_uid = self.lease.uid
         memory = (self.memory_mb + HARNESS_SLACK_MB) << 20
         self.cgroup = find_cgroups().create(f"{id(self):x}-{time.monotonic_ns()}", memory, self.pids)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -207,12 +228,16 @@ class Box:
             resource.setrlimit(resource.RLIMIT_STACK, stack)
             resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
-        self.proc = subprocess.Popen(
-            _bwrap_argv(self.box_dir, theirs.fileno(), self.child_uid, self.as_root),
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            pass_fds=(theirs.fileno(),), preexec_fn=enter_cgroup, close_fds=True,
-        )
-        theirs.close()
+        filter_fd, filter_args = seccomp.pass_to_bwrap()
+        try:
+            self.proc = subprocess.Popen(
+                _bwrap_argv(self.box_dir, theirs.fileno(), self.child_uid, self.as_root, filter_args),
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                pass_fds=(theirs.fileno(), filter_fd), preexec_fn=enter_cgroup, close_fds=True,
+            )
+        finally:
+            os.close(filter_fd)
+            theirs.close()
         self.sock = ours
 
     def close(self) -> None:
@@ -226,14 +251,17 @@ class Box:
                 self.proc.stderr.close()
         if self.cgroup:
             self.cgroup.remove()
+        if self.lease:  # every process of its uid is dead now
+            self.lease.release()
         shutil.rmtree(self.dir, ignore_errors=True)
-        self.proc = self.cgroup = self.sock = None
+        self.proc = self.cgroup = self.sock = self.lease = None
 
     def reset(self) -> None:
         """Make a running box ready for another submission: the harness kills every process but
         itself, empties the scratch and /state; the host-side files go too. Only safe when tests
         run as another uid than the harness (``reusable``)."""
-        self._ask({"op": "reset"})
+        if not self._ask({"op": "reset"})["ok"]:
+            raise SandboxCrash("the harness could not empty the scratch directories")
         for path in [*self.io_dir.iterdir(), *(p for p in self.box_dir.iterdir() if p.name != "harness.py")]:
             path.unlink()
         self.language = None
@@ -278,7 +306,8 @@ class Box:
 
     def save(self, src: str, dst: str) -> None:
         """Copy a file built in the scratch dir (e.g. by g++) to /state, read-only for tests."""
-        self._ask({"op": "save", "src": src, "dst": dst})
+        if not self._ask({"op": "save", "src": src, "dst": dst})["ok"]:
+            raise SandboxCrash("the harness could not empty the scratch directories")
 
     def build(self, source: str, language: str) -> str | None:
         """Make ``source`` runnable (Python byte-compiled in the harness; C++ by g++ inside this
@@ -310,14 +339,23 @@ class Box:
             return self.run("python", stdin_path, limits, argv=["program.py", *args])
         return self.run("exec", stdin_path, limits, argv=["/state/program", *args])
 
+    def discard(self) -> None:
+        """Delete the latest run's output files (each up to ``output_bytes``): a caller does once it
+        has checked them, and every run does before it starts, so one run's files at most are on disk."""
+        for path in self._run_files:
+            path.unlink(missing_ok=True)
+        self._run_files = []
+
     def run(self, mode: str, stdin_path: str | Path, limits: Limits, *, argv: list[str] | None = None,
             func: str | None = None, env: dict[str, str] | None = None, keep_scratch: bool = False) -> Execution:
         """Run one test: ``mode`` is "exec" (argv inside the sandbox), "python" or "functional"."""
         assert self.cgroup is not None
+        self.discard()
         self.runs += 1
         out = self.io_dir / f"{self.runs}.out"
         err = self.io_dir / f"{self.runs}.err"
         res = self.io_dir / f"{self.runs}.json" if mode == "functional" else None
+        self._run_files = [out, err] + ([res] if res else [])
         files = [open(stdin_path, "rb"), open(out, "wb"), open(err, "wb")] + ([open(res, "wb")] if res else [])
         command = {"op": "run", "mode": mode, "argv": argv or [], "func": func, "env": env,
                    "cpu_s": limits.cpu_s, "wall_s": limits.wall_s, "fsize": limits.output_bytes,
@@ -331,13 +369,16 @@ class Box:
         base = self.cgroup.memory_bytes()
         self.cgroup.reset_peak()
         try:
-            reply = self._ask(command, [f.fileno() for f in files], timeout=limits.wall_s + 10)
+            # (the harness empties the scratch before it answers: up to about twice the CPU limit)
+            reply = self._ask(command, [f.fileno() for f in files], timeout=limits.wall_s + 3 * limits.cpu_s + 10)
         except SandboxCrash as exc:
             reply = {"crashed": str(exc)}
         finally:
             for f in files:
                 f.close()
-        cpu = self.cgroup.cpu_s() - cpu_before
+        if reply.get("unclean") and self.proc:  # this test's verdict stands; no later test may run here
+            self.proc.kill()
+        cpu = max(0.0, self.cgroup.cpu_s() - cpu_before - reply.get("cleanup_cpu_s", 0.0))  # the test's own
         peak = max(0, self.cgroup.peak_bytes() - base) / (1 << 20)
         return _classify(reply, cpu, peak, self.cgroup.oom_kills() > oom_before, limits, out, err, res)
 

@@ -360,6 +360,7 @@ MUTATIONS = {
     "share-pids": lambda argv: _without(argv, "--unshare-pid"),
     "keep-environment": lambda argv: _without(argv, "--clearenv"),
     "keep-capabilities": lambda argv: _without(argv, "--cap-drop", width=2),
+    "no-seccomp": lambda argv: _without(argv, "--seccomp", width=2),  # keyrings and namespaces open again
     "host-tmp": _host_tmp,
     "tests-as-root": None,  # the tests keep the harness's uid 0 (and its capabilities)
 }
@@ -525,6 +526,7 @@ def main() -> int:
     from evals.judge.cgroups import find_cgroups
     from evals.judge.judging import judge_code
     from evals.judge.problems import CodeProblem, TestCase
+    from evals.judge.uids import LOCK_DIRS
 
     def secret() -> str:
         return SECRET_PREFIX + secrets.token_hex(12)
@@ -591,14 +593,17 @@ def main() -> int:
         ("python", "a, b = map(int, input().split())\nprint(a + b)\n"),
         ("cpp", "#include <iostream>\nint main(){long long a,b;std::cin>>a>>b;std::cout<<a+b<<'\\n';}\n"))}
     parent = find_cgroups()
+    # the canary, and the judge's uid lock directory (/run is read-only here); a lock file left in it
+    # (a uid never released) shows as a change
+    expected_changes = {str(tmp_canary), *(str(d) for d in LOCK_DIRS)}
     summary = {
         "after": after,
         "connections": listener.connections,
         "leftover_processes": _leftover_processes(),
         "leftover_cgroups": sorted(str(p) for d in parent.dirs.values() for p in d.glob("box-*")),
-        # writes/deletions under /tmp, /usr, /etc, home, repo: only the canary written above is expected
+        # writes/deletions under /tmp, /usr, /etc, home, repo: only the canary written above (and the uid lock dir) is expected
         "overlay_changes": {t: changed for t, paths in overlay_changes(containment["overlays"]).items()
-                            if (changed := [p for p in paths if p != str(tmp_canary)])},
+                            if (changed := [p for p in paths if p not in expected_changes])},
         "canaries_changed": sorted(p for p, s in canaries.items() if not os.path.exists(p) or Path(p).read_text() != s),
         "sandbox_uids": sorted(_uids),
         "cgroup_parents": [str(d) for d in parent.dirs.values()],

@@ -318,6 +318,8 @@ def test_integer_answers_are_exact(actual: str, expected: str, ok: bool) -> None
         ("2.0000001 nan", "2 nan", True),
         ("x 0.5", "y 0.5", False),  # words stay words
         ("1000000001 0.5", "1000000000 0.5", False),  # an integer printed as an integer is still exact
+        ("1e400 0.5", f"1{'0' * 400} 0.5", False),  # an integer past the floats is not inf
+        ("1e400 0.5", "inf 0.5", True),
     ],
 )
 def test_float_answers_read_every_number_as_a_float(actual: str, expected: str, ok: bool) -> None:

@@ -133,7 +133,7 @@ def tokens_equal(actual: str, expected: str, float_tol: float = 1e-6, *, floatin
     if _INT.fullmatch(actual) and _INT.fullmatch(expected):
         return _canonical_int(actual) == _canonical_int(expected)
     a, b = _as_number(actual), _as_number(expected)
-    if a is None or b is None:
+    if a is None or b is None or (math.isinf(b) and _INT.fullmatch(expected)):  # 10^400 is no inf
         return False
     return floats_close(a, b, float_tol)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 ROOT = Path("/sys/fs/cgroup")
 V1_CONTROLLERS = ("memory", "pids", "cpuacct")
+RECLAIM_CACHE_AT = 4 << 20  # page cache above this is dropped before a limit is set (1-12 ms)
 
 
 class CgroupUnavailable(RuntimeError):
@@ -128,6 +129,19 @@ class Cgroup:
         first, second = (swap, memory) if memory_bytes > int(memory.read_text()) else (memory, swap)
         first.write_text(str(memory_bytes))
         second.write_text(str(memory_bytes))
+
+    def allow_more(self, extra_bytes: int) -> int:
+        """Set the limit to what the group's processes hold now plus ``extra_bytes``; returns the
+        usage it started from. Page cache (a compile's, earlier outputs') is not held: the kernel
+        would reclaim it under the limit and so hand it to the newcomer; much of it is dropped first,
+        so the usage and the peak read later mean what the processes hold."""
+        cache = self.file_cache_bytes()
+        if cache > RECLAIM_CACHE_AT:
+            self.drop_file_cache()
+            cache = self.file_cache_bytes()
+        base = self.memory_bytes()
+        self.set_memory(max(base - cache, 0) + extra_bytes)
+        return base
 
     def procs_files(self) -> list[str]:
         """The files a new process writes "0" into to join this group (done before it drops root)."""

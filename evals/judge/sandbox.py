@@ -46,7 +46,6 @@ HARNESS = Path(__file__).with_name("harness.py")
 SANDBOX_UID = 61000  # tests run as SANDBOX_UID + slot when the judge is root; no passwd entry needed
 OUTPUT_LIMIT = 32 << 20  # bytes per stream; DMOJ uses 24 MiB
 HARNESS_SLACK_MB = 48  # the box's limit before its first run; each run then allows its own limit exactly
-RECLAIM_CACHE_AT = 4 << 20  # page cache in the box above this is dropped before a run (~1-12 ms)
 SCRATCH_MB = 64  # tmpfs for /work and /tmp; its pages are charged to the memory cgroup too
 PIDS = 64  # processes + threads per sandbox (harness included)
 CXX = ["/usr/bin/g++", "-O2", "-std=c++17", "-pipe", "-o", "/work/program", "/box/program.cpp"]
@@ -182,7 +181,6 @@ class Box:
         self.sock: socket.socket | None = None
         self.runs = 0
         self.language: str | None = None
-        self._memory_limit = 0
 
     # --- lifecycle -------------------------------------------------------------------------------
 
@@ -323,7 +321,8 @@ class Box:
         command = {"op": "run", "mode": mode, "argv": argv or [], "func": func, "env": env,
                    "cpu_s": limits.cpu_s, "wall_s": limits.wall_s, "fsize": limits.output_bytes,
                    "nofile": limits.open_files, "nproc": limits.processes, "keep_scratch": keep_scratch}
-        base = self._limit_memory(limits.memory_mb)
+        # exactly memory_mb beyond what the box holds now: the harness's memory is its own headroom
+        base = self.cgroup.allow_more(limits.memory_mb << 20)
         cpu_before = self.cgroup.cpu_s()
         oom_before = self.cgroup.oom_kills()
         peak_known = self.cgroup.reset_peak()
@@ -338,23 +337,6 @@ class Box:
         peak = max(0, self.cgroup.peak_bytes() - base) / (1 << 20)
         over = peak > limits.memory_mb and peak_known
         return _classify(reply, cpu, peak, self.cgroup.oom_kills() > oom_before or over, limits, out, err, res)
-
-    def _limit_memory(self, memory_mb: int) -> int:
-        """Let the next run charge exactly ``memory_mb`` beyond what the box holds now; returns that
-        base. The harness's own memory is already in the base (its headroom, not the solution's);
-        page cache left by a compile or earlier outputs is dropped first, or the kernel would hand
-        it to the solution by reclaiming it under the limit."""
-        assert self.cgroup is not None
-        cache = self.cgroup.file_cache_bytes()
-        if cache > RECLAIM_CACHE_AT:
-            self.cgroup.drop_file_cache()
-            cache = self.cgroup.file_cache_bytes()
-        base = self.cgroup.memory_bytes()
-        memory = max(base - cache, 0) + (memory_mb << 20)
-        if memory != self._memory_limit:
-            self.cgroup.set_memory(memory)
-            self._memory_limit = memory
-        return base
 
 
 class SandboxCrash(RuntimeError):

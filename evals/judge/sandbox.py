@@ -180,6 +180,7 @@ class Box:
         self.proc: subprocess.Popen | None = None
         self.sock: socket.socket | None = None
         self.runs = 0
+        self.crashed = False
         self.language: str | None = None
 
     # --- lifecycle -------------------------------------------------------------------------------
@@ -192,6 +193,7 @@ class Box:
         self.close()
 
     def start(self) -> None:
+        self.crashed = False
         memory = (self.memory_mb + HARNESS_SLACK_MB) << 20
         self.cgroup = find_cgroups().create(f"{id(self):x}-{time.monotonic_ns()}", memory, self.pids)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -242,7 +244,8 @@ class Box:
         return self.as_root and self.alive()
 
     def alive(self) -> bool:
-        return self.proc is not None and self.proc.poll() is None
+        # a harness that stopped answering is dead, even before bubblewrap has exited
+        return self.proc is not None and self.proc.poll() is None and not self.crashed
 
     # --- talking to the harness ------------------------------------------------------------------
 
@@ -330,6 +333,7 @@ class Box:
             reply = self._ask(command, [f.fileno() for f in files], timeout=limits.wall_s + 10)
         except SandboxCrash as exc:
             reply = {"crashed": str(exc)}
+            self.crashed = True
         finally:
             for f in files:
                 f.close()

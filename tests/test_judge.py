@@ -22,6 +22,11 @@ pytestmark = [
 AB = CodeProblem("a-plus-b", "", [TestCase(f"{i} {i * 7}\n", f"{i * 8}\n") for i in range(1, 6)],
                  time_limit_s=2.0, memory_mb=128)
 PY_AB = "a, b = map(int, input().split())\nprint(a + b)\n"
+PY_TOUCH = ("a, b = map(int, input().split())\nx = bytearray({mb} << 20)\nx[::4096] = b'1' * len(x[::4096])\n"
+            "print(a + b)\n")
+CPP_TOUCH = ("#include <cstdio>\n#include <cstdlib>\nint main(){ long long a, b; scanf(\"%lld %lld\", &a, &b);"
+             " size_t n = (size_t)MB << 20; volatile char *p = (volatile char *)malloc(n);"
+             " for (size_t i = 0; i < n; i += 4096) p[i] = 1; printf(\"%lld\\n\", a + b + p[0] - 1); }\n")
 CPP_AB = "#include <iostream>\nint main(){long long a,b;std::cin>>a>>b;std::cout<<a+b<<'\\n';}\n"
 
 
@@ -39,6 +44,22 @@ CPP_AB = "#include <iostream>\nint main(){long long a,b;std::cin>>a>>b;std::cout
     ("cpp", "int main(){ return 0 }", "compile_error"),
     ("cpp", "#include <cstdlib>\nint main(){ abort(); }", "runtime_error"),
     ("cpp", "#include <vector>\nint main(){ std::vector<char> v(400<<20, 1); return v[12345] - 1; }", "memory_limit"),
+    # the stated limit (128 MB) is the program's, exactly: no headroom above it, none taken from it
+    ("python", PY_TOUCH.format(mb=140), "memory_limit"),
+    ("python", PY_TOUCH.format(mb=100), "correct"),
+    ("cpp", CPP_TOUCH.replace("MB", "140"), "memory_limit"),
+    ("cpp", CPP_TOUCH.replace("MB", "110"), "correct"),
+    # what a program says or does to itself below every limit is a runtime error, not a limit
+    ("python", "import sys\nprint('MemoryError\\nstd::bad_alloc', file=sys.stderr)\nsys.exit(1)", "runtime_error"),
+    ("python", "raise MemoryError", "runtime_error"),
+    ("python", "import os, signal\nos.kill(os.getpid(), signal.SIGXCPU)", "runtime_error"),
+    ("python", "import os, signal\nsignal.signal(signal.SIGXFSZ, signal.SIG_DFL)\nos.kill(os.getpid(), signal.SIGXFSZ)",
+     "runtime_error"),
+    ("cpp", "#include <csignal>\nint main(){ raise(SIGXCPU); }", "runtime_error"),
+    ("cpp", "#include <csignal>\nint main(){ raise(SIGXFSZ); }", "runtime_error"),
+    ("cpp", "#include <new>\nint main(){ throw std::bad_alloc(); }", "runtime_error"),
+    # print(float(a) + float(b)): right for small numbers, not an integer answer
+    ("python", "a, b = map(float, input().split())\nprint(a + b)", "wrong_answer"),
 ])
 def test_verdicts(language, code, reason):
     result = judge_code(AB, code, language)
@@ -112,9 +133,46 @@ FUNC = CodeProblem("two-sum", "", [TestCase("[2, 7, 11, 15]\n9", "[0, 1]"), Test
      "class Solution:\n    def twoSum(self, nums, target):\n        return Liar([9, 9])\n", "wrong_answer"),
     ("class Solution:\n    def twoSum(self, nums, target):\n        return {0, 1}\n", "runtime_error"),
     ("def twoSum(nums, target):\n    return [0, 1]\n", "runtime_error"),
+    ("class Solution:\n    def twoSum(self, nums, target):\n        return [0.0, 1.0] if nums[0] == 2 else [1.0, 2.0]\n",
+     "wrong_answer"),  # integer answers need integers, as with stdin
 ])
 def test_functional_problems(code, reason):
     assert judge_code(FUNC, code, "python").reason == reason
+
+
+def _reply(exit_code=0, signal=None, **extra):
+    return {"exit_code": exit_code, "signal": signal, "wall_s": 0.01, "timed_out": False, **extra}
+
+
+@pytest.mark.parametrize("reply,cpu,over_memory,sizes,stderr,status", [
+    (_reply(), 0.01, False, (3, 0, 0), "", "ok"),
+    # what the program says or does to itself decides nothing
+    (_reply(1), 0.01, False, (0, 60, 0), "MemoryError\nstd::bad_alloc", "runtime_error"),
+    (_reply(None, 6), 0.01, False, (0, 60, 0), "terminate called after throwing 'std::bad_alloc'", "runtime_error"),
+    (_reply(None, 24), 0.0, False, (0, 0, 0), "", "runtime_error"),  # SIGXCPU at 0 s CPU
+    (_reply(None, 25), 0.0, False, (10, 0, 0), "", "runtime_error"),  # SIGXFSZ with 10 bytes written
+    (_reply(None, 9), 0.0, False, (0, 0, 0), "", "runtime_error"),  # SIGKILL, no OOM kill counted
+    # what was measured does
+    (_reply(None, 9), 0.2, True, (0, 0, 0), "", "memory_limit"),  # an OOM kill, or a peak over the limit
+    (_reply(1), 0.2, True, (0, 0, 0), "MemoryError", "memory_limit"),
+    (_reply(None, 24), 1.3, False, (0, 0, 0), "", "time_limit"),  # SIGXCPU with the CPU time spent
+    (_reply(None, 9, timed_out=True), 0.0, False, (0, 0, 0), "", "time_limit"),  # the wall watchdog
+    (_reply(0), 1.01, False, (3, 0, 0), "", "time_limit"),  # finished, but over the CPU limit
+    (_reply(None, 25), 0.1, False, (1000, 0, 0), "", "output_limit"),  # SIGXFSZ at the limit
+    (_reply(1), 0.1, False, (0, 1000, 0), "", "output_limit"),  # stderr at the limit
+    (_reply(0), 0.1, False, (0, 0, 1000), "", "output_limit"),  # a functional result at the limit
+    (_reply(0), 0.1, False, (999, 999, 999), "", "ok"),
+])
+def test_verdicts_come_from_measurements(tmp_path, reply, cpu, over_memory, sizes, stderr, status):
+    from evals.judge.sandbox import Limits, _classify
+
+    paths = [tmp_path / name for name in ("out", "err", "res")]
+    for path, size in zip(paths, sizes):
+        path.write_bytes(b"x" * size)
+    if stderr:
+        paths[1].write_text(stderr)
+    limits = Limits(cpu_s=1.0, wall_s=3.0, memory_mb=64, output_bytes=1000)
+    assert _classify(reply, cpu, 1.0, over_memory, limits, *paths).status == status
 
 
 FLOAT = CodeProblem("third", "", [TestCase("1\n", "0.333333333\n")], checker="rcmp6")

@@ -25,26 +25,27 @@ BIG = "1234567890" * 1000  # 10,000 digits: past Python's 4,300-digit int<->str 
     [
         # LCB issues #129/#133: exact Decimal equality mis-graded these
         ("0.30000000000000004", "0.3", True),
-        ("1e-9", "0", True),
+        ("1e-9", "0.0", True),
         ("0.333333", "0.3333333333", True),
         ("0.33", "0.3333333333", False),
-        ("1.000001", "1", True),  # an error of exactly float_tol passes (testlib's 1e-15 slack)
-        ("1.0000011", "1", False),
-        ("1000000.5", "1000000", True),  # relative: 0.5 / 1e6 <= 1e-6
+        ("1.000001", "1.0", True),  # an error of exactly float_tol passes (testlib's 1e-15 slack)
+        ("1.0000011", "1.0", False),
+        ("1000000.5", "1000000.0", True),  # relative: 0.5 / 1e6 <= 1e-6
         ("1000002", "1000000.0", False),
-        ("5.0", "5", True),
-        ("-0.0", "0", True),
-        ("1E3", "1000", True),
+        ("5", "5.0", True),  # an expected float takes an integer (rcmp and LCB agree)
+        ("-0.0", "0.0", True),
+        ("1000", "1E3", True),
         (".5", "0.5", True),
         ("nan", "nan", True),
         ("NaN", "nan", True),
-        ("nan", "0", False),
+        ("nan", "0.0", False),
         ("0", "nan", False),
         ("inf", "inf", True),
         ("inf", "Infinity", True),
         ("-inf", "inf", False),
         ("1e400", "inf", True),  # overflows to inf on both sides, as testlib would read it
         ("1e308", "inf", False),
+        ("5", "inf", False),
         # integers: exact, never through float
         ("5", "6", False),
         ("1000000001", "1000000000", False),  # within 1e-6 relative, but integers are exact
@@ -139,7 +140,8 @@ def test_compare_tokens(actual: str, expected: str, float_tol: float | None, ok:
         ("[1, 2, 3]", "[1,2,3]", True, ""),
         ("[0.30000000000000004]", "[0.3]", True, ""),
         ("2", "2.0", True, ""),
-        ("2.0000001", "2", True, ""),
+        ("2.0000001", "2.0", True, ""),
+        ("2.0000001", "2", False, "expected '2' got '2.0000001'"),  # an integer answer is exact
         ("3", "2", False, "expected '2' got '3'"),
         ("true", "1", False, "expected '1' got 'true'"),  # bool is not int
         ("1", "true", False, "expected 'true' got '1'"),
@@ -261,3 +263,129 @@ def test_precedence_uses_the_verdict_vocabulary() -> None:
 def test_checker_reasons_are_judge_reasons() -> None:
     assert all(checker_verdict(code) in PRECEDENCE for code in range(-20, 300))
     assert json.dumps(worst(["correct"])) == '"correct"'
+
+
+# An expected integer needs an integer of exactly its value (policy: compare.py's docstring). Each
+# near miss (False) is a float-printing or otherwise sloppy program; each True is the same integer.
+INT_ANSWERS = [
+    # (output, expected, accepted)
+    ("9223372036854775807", "9223372036854775807", True),
+    ("9.223372036854775e+18", "9223372036854775807", False),  # print(float(a) + float(b))
+    ("9223372036854775808", "9223372036854775807", False),  # off by one past 2^63
+    ("9007199254740993", "9007199254740992", False),  # 2^53 + 1: equal as floats
+    ("1000000900000000000.0", "1000000000000000000", False),  # wrong by 9e11, within 1e-6 relative
+    ("1000000000000000000.0", "1000000000000000000", False),  # right value, printed as a float
+    ("5.0", "5", False),
+    ("5.", "5", False),
+    ("5e0", "5", False),
+    ("1e5", "100000", False),
+    ("1E5", "100000", False),
+    ("0x10", "16", False),
+    ("1_000", "1000", False),
+    ("inf", "5", False),
+    ("nan", "5", False),
+    ("-0.0", "0", False),
+    ("0.0", "0", False),
+    ("1e-9", "0", False),  # no tolerance around an integer answer
+    ("True", "1", False),
+    ("5", "5", True),
+    ("+5", "5", True),  # the same integer: sign and leading zeros are not the value
+    ("007", "7", True),
+    ("-0", "0", True),
+    ("-5", "5", False),
+    (BIG, BIG, True),
+    (BIG + ".0", BIG, False),
+]
+
+
+@pytest.mark.parametrize(("actual", "expected", "ok"), INT_ANSWERS)
+def test_integer_answers_are_exact(actual: str, expected: str, ok: bool) -> None:
+    assert tokens_equal(actual, expected) is ok
+    assert compare_stdout(f"{actual}\n", f"{expected}\n")[0] is ok
+    assert compare_stdout(f"1 {actual}\n", f"1 {expected}\n")[0] is ok  # integers around change nothing
+
+
+@pytest.mark.parametrize(
+    ("actual", "expected", "ok"),
+    [
+        # A float answer (the jury's output holds a non-integer number): every number is read as a
+        # float, like testlib's rcmp; a C++ jury printing `cout << 2.0` writes "2".
+        ("2.0000001 0.5", "2 0.5", True),
+        ("2.0 0.5", "2 0.5", True),
+        ("2.1 0.5", "2 0.5", False),
+        ("2.0000001\n0.5", "2\n0.5", True),  # the whole output decides, not the line
+        ("2.0000001\n7", "2\n7", False),  # no float anywhere: integers stay exact
+        ("2.0000001 nan", "2 nan", True),
+        ("x 0.5", "y 0.5", False),  # words stay words
+        ("1000000001 0.5", "1000000000 0.5", False),  # an integer printed as an integer is still exact
+        ("1e400 0.5", f"1{'0' * 400} 0.5", False),  # an integer past the floats is not inf
+        ("1e400 0.5", "inf 0.5", True),
+    ],
+)
+def test_float_answers_read_every_number_as_a_float(actual: str, expected: str, ok: bool) -> None:
+    assert compare_stdout(actual, expected)[0] is ok
+
+
+@pytest.mark.parametrize(
+    ("actual", "expected", "ok"),
+    [
+        ("5\n", "5\n", True),
+        ("5.0\n", "5\n", False),  # lcmp is exact: no number parsing at all
+        ("007\n", "7\n", False),
+        ("1 2 \n3\n\n", "1 2\n3\n", True),  # but whitespace is free
+        ("1 2\n3\n4\n", "1 2\n3\n", False),  # and extra lines fail
+    ],
+)
+def test_lcmp_is_exact(actual: str, expected: str, ok: bool) -> None:
+    from evals.judge.checkers import STOCK
+
+    assert STOCK["lcmp"](actual, expected)[0] is ok
+
+
+@pytest.mark.parametrize(
+    ("name", "actual", "expected", "ok"),
+    [
+        ("rcmp6", "5.0000001", "5", True),  # a float checker reads integers as doubles
+        ("rcmp6", "5.00001", "5", False),
+        ("rcmp9", "5.0000001", "5", False),
+        ("wcmp", "5.0", "5", False),
+        ("yesno", "yes", "YES", True),
+        ("yesno", "YES NO", "YES", False),
+        ("yesno", "NO", "YES", False),
+        ("yesno", "", "NO", False),
+    ],
+)
+def test_stock_checkers(name: str, actual: str, expected: str, ok: bool) -> None:
+    from evals.judge.checkers import STOCK
+
+    got_ok, why = STOCK[name](actual, expected)
+    assert got_ok is ok and (why == "") is ok
+
+
+@pytest.mark.parametrize(
+    ("actual", "expected", "ok"),
+    [
+        ("9223372036854775807", "9223372036854775807", True),
+        ("9.223372036854775e+18", "9223372036854775807", False),
+        ("9007199254740993", "9007199254740992", False),  # beyond 2^53, still exact
+        ("1000000900000000000.0", "1000000000000000000", False),
+        ("2.0", "2", False),  # Python's 2.0 == 2 (LCB's check) is not ours
+        ("[1, 2.0]", "[1, 2]", False),  # nested
+        ('{"a": [[3.0]]}', '{"a": [[3]]}', False),
+        ("1e5", "100000", False),
+        ("Infinity", "5", False),
+        ("NaN", "5", False),
+        ("true", "1", False),
+        ("false", "0", False),
+        ("1", "true", False),
+        ("[true, 2]", "[1, 2]", False),
+        ("2", "2.0", True),  # an expected float takes an integer
+        ("[2, 0.5]", "[2.0, 0.5]", True),
+        ("[2.0000001, 0.5]", "[2, 0.5]", True),  # a float answer: the expected value holds 0.5
+        ("[2.5, 0.5]", "[2, 0.5]", False),
+        ("[2, -0]", "[2, 0]", True),
+        (f"{BIG}.0", BIG, False),
+    ],
+)
+def test_functional_integer_answers_are_exact(actual: str, expected: str, ok: bool) -> None:
+    assert compare_functional(actual, expected)[0] is ok

@@ -11,11 +11,12 @@ from __future__ import annotations
 import os
 import signal
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path("/sys/fs/cgroup")
 V1_CONTROLLERS = ("memory", "pids", "cpuacct")
+RECLAIM_CACHE_AT = 4 << 20  # page cache above this is dropped before a limit is set (1-12 ms)
 
 
 class CgroupUnavailable(RuntimeError):
@@ -134,6 +135,7 @@ def find_cgroups(base_name: str = "r1-judge") -> CgroupParent:
 class Cgroup:
     version: int
     dirs: dict[str, Path]
+    _peak_fd: int | None = field(default=None, repr=False)  # v2: memory.peak, reset per open file
 
     def _file(self, controller: str, v1_name: str, v2_name: str) -> Path:
         return self.dirs["unified" if self.version == 2 else controller] / (v2_name if self.version == 2 else v1_name)
@@ -161,6 +163,19 @@ class Cgroup:
         first.write_text(str(memory_bytes))
         second.write_text(str(memory_bytes))
 
+    def allow_more(self, extra_bytes: int) -> int:
+        """Set the limit to what the group's processes hold now plus ``extra_bytes``; returns the
+        usage it started from. Page cache (a compile's, earlier outputs') is not held: the kernel
+        would reclaim it under the limit and so hand it to the newcomer; much of it is dropped first,
+        so the usage and the peak read later mean what the processes hold."""
+        cache = self.file_cache_bytes()
+        if cache > RECLAIM_CACHE_AT:
+            self.drop_file_cache()
+            cache = self.file_cache_bytes()
+        base = self.memory_bytes()
+        self.set_memory(max(base - cache, 0) + extra_bytes)
+        return base
+
     def procs_files(self) -> list[str]:
         """The files a new process writes "0" into to join this group (done before it drops root)."""
         return [str(d / "cgroup.procs") for d in self.dirs.values()]
@@ -174,16 +189,42 @@ class Cgroup:
     def memory_bytes(self) -> int:
         return int(self._file("memory", "memory.usage_in_bytes", "memory.current").read_text())
 
+    def file_cache_bytes(self) -> int:
+        """Page cache charged to the group (files read or written: a compile, a test's output). The
+        kernel reclaims it before it OOM-kills, so it is no memory a limit should count as used."""
+        names = ("total_active_file", "total_inactive_file") if self.version == 1 else ("active_file", "inactive_file")
+        stat = dict(line.split() for line in self._file("memory", "memory.stat", "memory.stat").read_text().splitlines())
+        return sum(int(stat.get(name, 0)) for name in names)
+
+    def drop_file_cache(self) -> None:
+        """Reclaim the group's page cache now (best effort), so its usage is what its processes hold."""
+        path = self._file("memory", "memory.force_empty", "memory.reclaim")
+        try:
+            path.write_text("0" if self.version == 1 else str(self.file_cache_bytes()))
+        except OSError:
+            pass  # v2 before kernel 5.19 has no memory.reclaim; the kernel still reclaims under the limit
+
     def peak_bytes(self) -> int:
+        if self.version == 2 and self._peak_fd is not None:
+            return int(os.pread(self._peak_fd, 64, 0))
         path = self._file("memory", "memory.max_usage_in_bytes", "memory.peak")
         return int(path.read_text()) if path.exists() else self.memory_bytes()
 
-    def reset_peak(self) -> None:
+    def reset_peak(self) -> bool:
+        """Restart the peak at the current usage; False when this kernel cannot (the peak read
+        afterwards is then the group's lifetime peak, a compile's included)."""
         path = self._file("memory", "memory.max_usage_in_bytes", "memory.peak")
         try:
-            path.write_text("0")  # v1 resets on any write; v2 (kernel >= 6.12) resets per opener
+            if self.version == 1:
+                path.write_text("0")  # v1 resets on any write
+                return True
+            # v2 (kernel >= 6.12) resets for reads through the same open file only: keep it open
+            if self._peak_fd is None:
+                self._peak_fd = os.open(path, os.O_RDWR)
+            os.write(self._peak_fd, b"0")
+            return True
         except OSError:
-            pass
+            return False
 
     def oom_kills(self) -> int:
         path = self._file("memory", "memory.oom_control", "memory.events")
@@ -215,6 +256,9 @@ class Cgroup:
         raise RuntimeError(f"processes survive in {self.dirs}: {sorted(self.pids())}")
 
     def remove(self) -> None:
+        if self._peak_fd is not None:
+            os.close(self._peak_fd)
+            self._peak_fd = None
         self.kill_all()
         for d in self.dirs.values():
             for _ in range(200):  # the kernel frees a group a moment after its last process

@@ -40,11 +40,13 @@ def _yesno(got: str, want: str) -> tuple[bool, str]:
     token = got.split()
     if len(token) != 1 or token[0].lower() not in ("yes", "no"):
         return False, f"expected one YES or NO, got {got[:40]!r}"
-    return token[0].lower() == want.strip().lower(), f"expected {want.strip()!r} got {token[0]!r}"
+    if token[0].lower() != want.strip().lower():
+        return False, f"expected {want.strip()!r} got {token[0]!r}"
+    return True, ""
 
 
 STOCK = {
-    "lcmp": lambda got, want: compare_stdout(got, want, float_tol=0.0),
+    "lcmp": lambda got, want: compare_stdout(got, want, float_tol=None),
     "wcmp": lambda got, want: compare_tokens(got, want),
     "rcmp4": lambda got, want: compare_tokens(got, want, float_tol=1e-4),
     "rcmp6": lambda got, want: compare_tokens(got, want, float_tol=1e-6),

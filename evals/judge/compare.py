@@ -20,24 +20,40 @@ Rules of ``compare_stdout`` (LiveCodeBench's line-by-line comparison, with its f
 
 * ``\\r\\n`` and ``\\r`` become ``\\n``; trailing whitespace of every line and trailing blank lines
   are dropped. The line counts must then be equal: a missing or extra line fails (open-r1's reward
-  zips the two and so passes them; we do not).
+  zips the two and so passes them; we do not). An empty output passes only an empty (or blank)
+  expected output: the jury said "print nothing".
 * Each line is split into whitespace-separated tokens; the token counts must match, and tokens must
-  be equal one by one (see ``tokens_equal``):
+  be equal one by one (see ``tokens_equal``). The EXPECTED token decides how the output is read:
 
   - equal strings are equal;
-  - two integers (``[+-]?digits``) are compared exactly as digit strings (sign and leading zeros
-    normalised), never through ``float``: no precision loss on 10,000-digit answers, and no brush
-    with Python's int<->str digit limit;
-  - otherwise two finite decimal numbers are equal when ``|a - b| <= float_tol * max(1, |b|)``
-    (``b`` the expected value), i.e. absolute *or* relative error within ``float_tol`` like
-    testlib's ``doubleCompare``, plus testlib's 1e-15 slack so that an error of exactly
-    ``float_tol`` in decimal is not lost to binary rounding. LCB compared ``Decimal`` tokens exactly,
-    so ``0.30000000000000004`` failed against ``0.3`` (LCB issues #129/#133); here it passes;
+  - an expected integer (``[+-]?digits``) needs an output integer of the same value, compared
+    exactly as digit strings, never through ``float``. ``+5``, ``007`` and ``-0`` name the same
+    integer and pass (LiveCodeBench's Decimal equality accepts them too); ``5.0``, ``5.``, ``5e0``,
+    ``1e5`` (for 100000), ``0x10``, ``inf`` do not: the answer is an integer, and a program printing
+    floats loses it past 2^53 (``9.223372036854775e+18``, or a wrong value ``+ .0`` within the
+    tolerance, once passed here). Codeforces' ``ncmp``/``wcmp`` refuse them too;
+  - the one exception, a float answer: when the expected output holds any non-integer number
+    (``0.5``, ``1e-3``, ``nan``), every number of that output is read as a float (testlib's
+    ``rcmp`` reads every token as a double), so ``2.0000001`` passes for an expected ``2`` next to
+    ``0.5``. Only the jury's text can switch this on, never the program's;
+  - an expected non-integer decimal (``5.0``, ``0.3``, ``1e9``) takes any output decimal or integer
+    within the tolerance, so ``5`` passes for ``5.0`` (Codeforces' ``rcmp`` and LiveCodeBench agree):
+    equal when ``|a - b| <= float_tol * max(1, |b|)`` (``b`` the expected value), i.e. absolute *or*
+    relative error within ``float_tol`` like testlib's ``doubleCompare``, plus testlib's 1e-15 slack
+    so that an error of exactly ``float_tol`` in decimal is not lost to binary rounding. LCB compared
+    ``Decimal`` tokens exactly, so ``0.30000000000000004`` failed against ``0.3`` (LCB issues
+    #129/#133); here it passes;
   - ``nan`` matches only ``nan`` and ``inf`` only the same-signed ``inf`` (case-insensitive,
     ``inf``/``infinity``); neither is ever within tolerance of a finite number.
 
   Numbers are recognised by an explicit decimal grammar, not ``float()``, which would also accept
   ``1_000`` and surrounding whitespace. All of this is linear in the size of the two texts.
+  ``float_tol=None`` compares every token as an exact string (testlib's ``lcmp``).
+
+``compare_functional`` applies the same rule to JSON leaves: an expected JSON integer needs a JSON
+integer of the same value (``2.0`` and ``true`` fail for ``2``: Python's ``2.0 == 2 == True``, which
+LiveCodeBench's ``==`` uses, is not ours), unless the expected value holds a float somewhere; an
+expected float takes an integer or a float within the tolerance.
 """
 from __future__ import annotations
 
@@ -100,14 +116,24 @@ def floats_close(actual: float, expected: float, float_tol: float) -> bool:
     return abs(actual - expected) <= float_tol * max(1.0, abs(expected)) + _SLACK
 
 
-def tokens_equal(actual: str, expected: str, float_tol: float = 1e-6) -> bool:
-    """Whether two whitespace-free tokens are equal under ``compare_stdout``'s rules."""
+def float_answer(tokens: list[str]) -> bool:
+    """Whether expected tokens hold a non-integer number: then all their numbers compare as floats."""
+    return any(not _INT.fullmatch(t) and _as_number(t) is not None for t in tokens)
+
+
+def tokens_equal(actual: str, expected: str, float_tol: float = 1e-6, *, floating: bool = False) -> bool:
+    """Whether two whitespace-free tokens are equal under ``compare_stdout``'s rules.
+
+    ``floating``: the expected output is a float answer (``float_answer``), so an expected integer
+    takes floats within the tolerance too; otherwise it needs an integer of exactly its value."""
     if actual == expected:
         return True
+    if _INT.fullmatch(expected) and not floating:
+        return _INT.fullmatch(actual) is not None and _canonical_int(actual) == _canonical_int(expected)
     if _INT.fullmatch(actual) and _INT.fullmatch(expected):
         return _canonical_int(actual) == _canonical_int(expected)
     a, b = _as_number(actual), _as_number(expected)
-    if a is None or b is None:
+    if a is None or b is None or (math.isinf(b) and _INT.fullmatch(expected)):  # 10^400 is no inf
         return False
     return floats_close(a, b, float_tol)
 
@@ -120,17 +146,24 @@ def _lines(text: str) -> list[str]:
     return lines
 
 
-def compare_stdout(actual: str, expected: str, *, float_tol: float = 1e-6) -> tuple[bool, str]:
-    """Compare stdout with the expected output line by line (rules in the module docstring)."""
+def compare_stdout(actual: str, expected: str, *, float_tol: float | None = 1e-6) -> tuple[bool, str]:
+    """Compare stdout with the expected output line by line (rules in the module docstring).
+
+    ``float_tol=None``: tokens must be identical strings (testlib's ``lcmp``)."""
     got, want = _lines(actual), _lines(expected)
     if len(got) != len(want):
         return False, f"expected {len(want)} lines, got {len(got)}"
+    floating = None  # whether the expected output is a float answer; read at the first unequal token
     for number, (got_line, want_line) in enumerate(zip(got, want), start=1):
         got_tokens, want_tokens = got_line.split(), want_line.split()
         if len(got_tokens) != len(want_tokens):
             return False, f"line {number}: expected {len(want_tokens)} tokens, got {len(got_tokens)}"
         for a, b in zip(got_tokens, want_tokens):
-            if not tokens_equal(a, b, float_tol):
+            if a == b:
+                continue
+            if float_tol is not None and floating is None:
+                floating = float_answer(expected.split())
+            if float_tol is None or not tokens_equal(a, b, float_tol, floating=floating):
                 return False, f"line {number}: {_expected_got(b, a)}"
     return True, ""
 
@@ -139,11 +172,12 @@ def compare_tokens(actual: str, expected: str, *, float_tol: float | None = None
     """Compare two texts as single whitespace-separated token streams; line breaks do not matter.
 
     With ``float_tol=None`` tokens must be identical strings: testlib's ``wcmp`` checker. With a
-    tolerance, numbers compare as in ``compare_stdout`` (like testlib's ``rcmp*`` family).
+    tolerance, every number compares as a float within it, integers included (testlib's ``rcmp*``
+    family reads every token as a double; a problem picks these checkers for float answers).
     """
     got, want = actual.split(), expected.split()
     for number, (a, b) in enumerate(zip(got, want), start=1):
-        same = a == b if float_tol is None else tokens_equal(a, b, float_tol)
+        same = a == b if float_tol is None else tokens_equal(a, b, float_tol, floating=True)
         if not same:
             return False, f"token {number}: {_expected_got(b, a)}"
     if len(got) != len(want):  # checked last so the first differing token is reported first
@@ -183,14 +217,28 @@ def _numbers_close(got: int | float, want: int | float, float_tol: float) -> boo
         return False
 
 
-def _leaf_mismatch(got: Any, want: Any, float_tol: float) -> str | None:
-    """Why two non-container JSON values differ, or None when they are equal."""
+def _has_float(value: Any) -> bool:
+    """Whether a JSON value holds a float anywhere (then its integers compare as floats too)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float):
+            return True
+        if isinstance(item, (list, dict)):
+            stack.extend(item.values() if isinstance(item, dict) else item)
+    return False
+
+
+def _leaf_mismatch(got: Any, want: Any, float_tol: float, floating: bool) -> str | None:
+    """Why two non-container JSON values differ, or None when they are equal (rules: module doc)."""
     if isinstance(got, bool) or isinstance(want, bool):  # True must not pass for 1
         same = type(got) is type(want) and got == want
     elif isinstance(got, _BigInt) or isinstance(want, _BigInt):
         same = type(got) is type(want) and got == want
     elif isinstance(got, int) and isinstance(want, int):
         same = got == want
+    elif isinstance(want, int) and not floating:  # an integer answer needs an integer: 2.0 fails for 2
+        same = False
     elif isinstance(got, (int, float)) and isinstance(want, (int, float)):
         same = _numbers_close(got, want, float_tol)
     else:
@@ -202,6 +250,7 @@ def _leaf_mismatch(got: Any, want: Any, float_tol: float) -> str | None:
 
 def _mismatch(got: Any, want: Any, float_tol: float) -> str | None:
     """Deep comparison without recursion (JSON nests as deep as the parser allows)."""
+    floating = _has_float(want)
     stack: list[tuple[tuple[Any, ...], Any, Any]] = [((), got, want)]
     while stack:
         path, a, b = stack.pop()
@@ -217,7 +266,7 @@ def _mismatch(got: Any, want: Any, float_tol: float) -> str | None:
             if a.keys() != b.keys():
                 return f"{_path(path)}: expected keys {sorted(b)}, got {sorted(a)}"
             stack.extend(((*path, k), a[k], b[k]) for k in reversed(list(b)))
-        elif (why := _leaf_mismatch(a, b, float_tol)) is not None:
+        elif (why := _leaf_mismatch(a, b, float_tol, floating)) is not None:
             return f"{_path(path)}: {why}"
     return None
 
@@ -226,7 +275,8 @@ def compare_functional(actual_json: str, expected_json: str, *, float_tol: float
     """Compare a function's JSON-encoded return value with the expected JSON value.
 
     Lists compare element-wise (a returned tuple arrives as a JSON list, so tuples equal lists);
-    objects need the same keys; numbers compare with ``floats_close`` except int vs int (exact);
+    objects need the same keys; an expected integer needs the same integer (``2.0`` fails for ``2``)
+    unless the expected value holds a float somewhere, then numbers compare with ``floats_close``;
     ``true`` never equals ``1``. Unparseable ``actual_json`` is a wrong answer (ok False); an
     unparseable ``expected_json`` is bad problem data and raises ``ValueError``.
     """

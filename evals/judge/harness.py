@@ -175,6 +175,13 @@ def _clean(child_uid: int) -> tuple[bool, float]:
 
 
 def _limit_child(cmd: dict, child_uid: int) -> None:
+    # The OOM killer takes the test's processes before this server, even when each of many
+    # children holds less than it: the limit is the test's, the server's memory sits on top.
+    try:
+        with open("/proc/self/oom_score_adj", "w") as f:
+            f.write("1000")  # raising it needs no privilege; the test's children inherit it
+    except OSError:
+        pass  # then a dead harness is still reported (memory_limit when the cgroup counted an OOM kill)
     if child_uid >= 0:
         os.setgroups([])
         os.setgid(child_uid)

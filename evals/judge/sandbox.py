@@ -50,7 +50,7 @@ from evals.judge.uids import LOCK_DIRS, UID_COUNT, UID_FIRST, UidLease
 HARNESS = Path(__file__).with_name("harness.py")
 SANDBOX_UID = UID_FIRST  # tests run as a leased uid >= this when the judge is root; no passwd entry needed
 OUTPUT_LIMIT = 32 << 20  # bytes per stream; DMOJ uses 24 MiB
-HARNESS_SLACK_MB = 48  # the harness's own interpreter is charged to the same memory cgroup
+HARNESS_SLACK_MB = 48  # the box's limit before its first run; each run then allows its own limit exactly
 SCRATCH_MB = 64  # tmpfs for /work and /tmp; its pages are charged to the memory cgroup too
 PIDS = 64  # processes + threads per sandbox (harness included)
 CXX = ["/usr/bin/g++", "-O2", "-std=c++17", "-pipe", "-o", "/work/program", "/box/program.cpp"]
@@ -198,8 +198,8 @@ class Box:
         self.sock: socket.socket | None = None
         self.runs = 0
         self._run_files: list[Path] = []  # the latest run's output files (older ones are deleted)
+        self.crashed = False
         self.language: str | None = None
-        self._memory_limit = 0
 
     # --- lifecycle -------------------------------------------------------------------------------
 
@@ -214,6 +214,7 @@ class Box:
         if self.as_root and self.lease is None:  # started again after close()
             self.lease = UidLease()
             self.child_uid = self.lease.uid
+        self.crashed = False
         memory = (self.memory_mb + HARNESS_SLACK_MB) << 20
         self.cgroup = find_cgroups().create(f"{id(self):x}-{time.monotonic_ns()}", memory, self.pids)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -271,7 +272,8 @@ class Box:
         return self.as_root and self.alive()
 
     def alive(self) -> bool:
-        return self.proc is not None and self.proc.poll() is None
+        # a harness that stopped answering is dead, even before bubblewrap has exited
+        return self.proc is not None and self.proc.poll() is None and not self.crashed
 
     # --- talking to the harness ------------------------------------------------------------------
 
@@ -360,19 +362,17 @@ class Box:
         command = {"op": "run", "mode": mode, "argv": argv or [], "func": func, "env": env,
                    "cpu_s": limits.cpu_s, "wall_s": limits.wall_s, "fsize": limits.output_bytes,
                    "nofile": limits.open_files, "nproc": limits.processes, "keep_scratch": keep_scratch}
-        memory = (limits.memory_mb + HARNESS_SLACK_MB) << 20
-        if memory != self._memory_limit:
-            self.cgroup.set_memory(memory)
-            self._memory_limit = memory
+        # exactly memory_mb beyond what the box holds now: the harness's memory is its own headroom
+        base = self.cgroup.allow_more(limits.memory_mb << 20)
         cpu_before = self.cgroup.cpu_s()
         oom_before = self.cgroup.oom_kills()
-        base = self.cgroup.memory_bytes()
-        self.cgroup.reset_peak()
+        peak_known = self.cgroup.reset_peak()
         try:
             # (the harness empties the scratch before it answers: up to about twice the CPU limit)
             reply = self._ask(command, [f.fileno() for f in files], timeout=limits.wall_s + 3 * limits.cpu_s + 10)
         except SandboxCrash as exc:
             reply = {"crashed": str(exc)}
+            self.crashed = True
         finally:
             for f in files:
                 f.close()
@@ -380,7 +380,8 @@ class Box:
             self.proc.kill()
         cpu = max(0.0, self.cgroup.cpu_s() - cpu_before - reply.get("cleanup_cpu_s", 0.0))  # the test's own
         peak = max(0, self.cgroup.peak_bytes() - base) / (1 << 20)
-        return _classify(reply, cpu, peak, self.cgroup.oom_kills() > oom_before, limits, out, err, res)
+        over = peak > limits.memory_mb and peak_known
+        return _classify(reply, cpu, peak, self.cgroup.oom_kills() > oom_before or over, limits, out, err, res)
 
 
 class SandboxCrash(RuntimeError):
@@ -393,23 +394,28 @@ def _tail(path: Path, size: int = 2000) -> str:
         return f.read().decode("utf-8", errors="replace")
 
 
-def _classify(reply: dict, cpu: float, peak_mb: float, oom: bool, limits: Limits,
+def _classify(reply: dict, cpu: float, peak_mb: float, over_memory: bool, limits: Limits,
               out: Path, err: Path, res: Path | None) -> Execution:
-    """Status from the harness's report, the cgroup's counters and the output sizes."""
+    """Status from what was measured, never from what the program says: the cgroup's OOM kills
+    and peak (``over_memory``), its CPU time and the harness's clocks, the output files' sizes.
+    A program that prints ``MemoryError`` or ``std::bad_alloc``, or raises SIGXCPU or SIGXFSZ on
+    itself, below every limit, gets ``runtime_error``; one that really reaches a limit gets that
+    limit (SIGXFSZ then comes with an output file at the limit, SIGXCPU with the CPU time)."""
     stderr = _tail(err)
     code, sig = reply.get("exit_code"), reply.get("signal")
     wall = reply.get("wall_s", 0.0)
-    if "crashed" in reply and oom:  # the tree went over its limit and the kernel's OOM killer took the harness
+    outputs = [out, err] + ([res] if res else [])
+    if "crashed" in reply and over_memory:  # the tree went over its limit and the OOM killer took the harness
         status, detail = "memory_limit", f"over {limits.memory_mb} MB (the OOM killer stopped the sandbox)"
     elif "crashed" in reply:
         status, detail = "runtime_error", f"the sandbox's harness stopped ({reply['crashed']})"
     elif reply.get("setup_failed"):
         raise SandboxCrash(f"the harness could not start the test: {stderr.strip()}")
-    elif oom or (code and ("MemoryError" in stderr or "std::bad_alloc" in stderr)):
-        status, detail = "memory_limit", f"over {limits.memory_mb} MB"
-    elif reply.get("timed_out") or cpu > limits.cpu_s or sig == 24:  # 24 = SIGXCPU
+    elif over_memory:
+        status, detail = "memory_limit", f"over {limits.memory_mb} MB (peak {peak_mb:.1f} MB)"
+    elif reply.get("timed_out") or cpu > limits.cpu_s:
         status, detail = "time_limit", f"cpu {cpu:.2f}s, wall {wall:.2f}s (limits {limits.cpu_s}s / {limits.wall_s}s)"
-    elif out.stat().st_size >= limits.output_bytes or err.stat().st_size >= limits.output_bytes or sig == 25:
+    elif any(path.stat().st_size >= limits.output_bytes for path in outputs):
         status, detail = "output_limit", f"output reached {limits.output_bytes} bytes"
     elif sig is not None or code != 0:
         status = "runtime_error"

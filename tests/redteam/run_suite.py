@@ -23,9 +23,10 @@ Each program file starts with comment lines (``#`` in Python, ``//`` in C++)::
 
     # expect: time_limit|runtime_error  -- the overall verdict (a set only where either is honest)
     # per-test: time_limit|runtime_error ; correct  -- optional: each test's verdict; all tests run
-    # problem: functional                            -- optional: ab (default), functional, hunt, bigstdin
+    # problem: functional                            -- optional: ab (default), ab256, functional, hunt, bigstdin
 
-The default problem ``ab`` is A+B with two tests, "1 2" -> 3 and "5 7" -> 12 (1 s, 128 MB): programs
+The default problem ``ab`` is A+B with two tests, "1 2" -> 3 and "5 7" -> 12 (1 s, 128 MB; ``ab256``
+is the same under 256 MB, for programs near a typical memory limit): programs
 attack on the first test and behave on the second, so a correct second test proves the sandbox
 recovered. Sources may use placeholders filled in here: @@PORT@@ (the TCP listener's port),
 @@ABSTRACT@@ (the abstract socket's name, without the leading NUL) and @@CANARIES@@ (the canary files
@@ -54,7 +55,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 VERDICTS = {"correct", "wrong_answer", "time_limit", "memory_limit", "output_limit", "runtime_error",
             "compile_error", "judge_error", "no_code", "wrong_format"}
-PROBLEMS = ("ab", "functional", "hunt", "bigstdin")
+PROBLEMS = ("ab", "ab256", "functional", "hunt", "bigstdin")
 SUFFIXES = {".py": "python", ".cpp": "cpp"}
 CANARY_NAME = "r1-redteam-canary"  # every canary file's name contains this
 SECRET_PREFIX = "R1RT-"  # every secret starts with this
@@ -390,6 +391,7 @@ def make_problems(hunt_secret: str):
     junk = ("9" * 99 + "\n") * 500_000  # 50 MB the program never reads
     return {
         "ab": CodeProblem("redteam-ab", "A+B", ab, time_limit_s=1.0, memory_mb=128),
+        "ab256": CodeProblem("redteam-ab256", "A+B under 256 MB", ab, time_limit_s=1.0, memory_mb=256),
         "functional": CodeProblem("redteam-functional", "add(a, b)", [TestCase("1\n2\n", "3"), TestCase("5\n7\n", "12")],
                                   kind="functional", func_name="add", time_limit_s=1.0, memory_mb=128),
         "hunt": CodeProblem("redteam-hunt", "print the hidden answer", [TestCase("what is the answer?\n", hunt_secret + "\n")],

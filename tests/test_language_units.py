@@ -135,6 +135,10 @@ PROMPTS = [
                                                   {"role": "user", "content": "Find the sum of the first ten integers."}],
      "en"),
     ("no question", [{"role": "system", "content": SWAHILI}], "en"),
+    # too short for the model alone ("Evaluate" is French to lid.176): the default, not a guess
+    ("a one-word question", "Evaluate $\\log_264$.", "en"),
+    ("three words are enough", "Calcula $2+2$ por favor.", "es"),
+    ("one word of a script that names its language", "計算 $2+2$。", "zh"),
 ]
 
 

@@ -197,11 +197,17 @@ def question_language(prompt: str | list[dict[str, Any]] | None, default: str = 
 
 # ---- the measures -------------------------------------------------------------------------------
 def detect_language(text: str, default: str = DEFAULT_LANGUAGE) -> str:
-    """The dominant language of ``text`` (a prompt), by counted words; ``default`` when it has none."""
+    """The dominant language of ``text`` (a prompt), by counted words; ``default`` when it has none, or
+    fewer than MIN_RUN_WORDS in scripts that do not name their language: "Evaluate $\\log_2 64$." is
+    French to the model alone (a bare question is often that short)."""
     shares: Counter = Counter()
+    named = 0.0  # words whose script names the language (Hangul, kana, Thai, Han ...)
     for run, lang in _languages(count_tokens(text)):
         shares[lang] += run.size
-    return shares.most_common(1)[0][0] if shares else default
+        named += run.size if run.script == "HAN" or run.script in SCRIPT_LANGUAGE else 0.0
+    if not shares or (not named and sum(shares.values()) < MIN_RUN_WORDS):
+        return default
+    return shares.most_common(1)[0][0]
 
 
 def language_consistency(text: str, target: str | None = None, *, prompt: str | list[dict[str, Any]] | None = None,

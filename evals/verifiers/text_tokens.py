@@ -126,9 +126,11 @@ def mask_spans(text: str) -> tuple[str, Counter]:
             span = match.group(0)
             # keep line breaks (they end sentences) and one space where a span sat inside a line
             gap = "\n" * span.count("\n") or " "
-            prose = _prose_in_math(span) if kind == "math" and "\\" in span else []
+            # a substring test first: most math spans hold no \\text{} at all
+            text_like = kind == "math" and ("\\text" in span or "box" in span or "\\emph" in span)
+            prose = _prose_in_math(span) if text_like else []
             if kind != "tag":
-                ignored[kind] += max(word_count(span) - sum(map(word_count, prose)), 0)
+                ignored[kind] += word_count(span) - sum(map(word_count, prose)) if prose else word_count(span)
             return f"{gap}{' '.join(prose)}{gap}" if prose else gap
         text = pattern.sub(blank, text)
     return text, ignored

@@ -219,8 +219,9 @@ def language_consistency(text: str, target: str | None = None, *, prompt: str | 
     shares: Counter = Counter()
     foreign = []
     for run, lang in _languages(counts):
-        shares[lang] += run.size
-        if lang != target and run.size and len(foreign) < MAX_FOREIGN_EXAMPLES:
+        size = run.size
+        shares[lang] += size
+        if lang != target and size and len(foreign) < MAX_FOREIGN_EXAMPLES:
             foreign.append(f"[{lang}] {run.text[:80]}")
     total = counts.counted
     return LanguageResult(

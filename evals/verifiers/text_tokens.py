@@ -106,12 +106,17 @@ def script_of(char: str) -> str:
     return "LATIN" if word in ("", "FULLWIDTH") else word
 
 
+_WORD = re.compile(r"\w+")
+
+
 def word_count(text: str) -> int:
     """Words of any kind in ``text`` (a token of a script without spaces counts its letters over
     LETTERS_PER_WORD)."""
+    if text.isascii():  # most math and code spans: one word a token
+        return len(_WORD.findall(text))
     return round(sum(1 if t.isascii() or not (c := _first_letter(t)) or script_of(c) not in CHAR_SCRIPTS
                      else sum(ch.isalpha() for ch in t) / LETTERS_PER_WORD[script_of(c)]
-                     for t in re.findall(r"\w+", text)))
+                     for t in _WORD.findall(text)))
 
 
 def _first_letter(token: str) -> str:

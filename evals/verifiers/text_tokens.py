@@ -50,7 +50,7 @@ _OPERATORS = set("=+*/^<>≤≥≠×÷|∈∉⊂∪∩→←≈≡±∑∏√")
 # Scripts written without spaces between words (Korean has spaces: a Hangul word counts one, like Latin).
 CHAR_SCRIPTS = frozenset({"HAN", "HIRAGANA", "KATAKANA", "THAI", "LAO", "KHMER", "MYANMAR"})
 # Letters (str.isalpha: Thai vowel and tone marks are not letters) per word of the language's standard
-# segmentation, token-weighted over frequency lists, measured once (the measurement is in the issue-16 note):
+# segmentation: sum(frequency x letters) / sum(frequency) over each list's words of that script:
 # - HAN 1.62: wordfreq 3.1.1 large_zh (jieba-segmented Wikipedia, subtitles, news, web; 297k words);
 # - kana 1.65: wordfreq 3.1.1 large_ja (MeCab-segmented; 143k words; 1.62 on small_ja);
 # - THAI 3.22: the Thai National Corpus list in PyThaiNLP 5.4 (tnc_freq.txt, 52k words; its textbook

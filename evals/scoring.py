@@ -14,7 +14,7 @@ from tqdm import tqdm
 from .benchmarks import Benchmark, Problem
 from .store import KEY, Store, sample_for_verifier
 from .verifiers import VERIFIER_VERSION, Verdict, VerifierPool
-from .verifiers.language import detect_language
+from .verifiers.language import question_language
 from .verifiers.registry import answer_options
 from .verifiers.signals import SIGNALS, SignalOptions, text_signals
 from .verifiers.verdict import SIGNALS_VERSION
@@ -69,15 +69,15 @@ def verify_samples(pool: VerifierPool, bench: Benchmark, problems: dict[str, Pro
 
 
 def signal_samples(bench: Benchmark, problems: dict[str, Problem], samples: list[dict]) -> list[dict[str, Any]]:
-    """Text-signal rows (four per sample); the target language is the prompt's (instruction included)."""
+    """Text-signal rows (four per sample); the target language is the bare question's (no system message,
+    no English instruction)."""
     options = SignalOptions(require_boxed=bench.verifier in BOXED_VERIFIERS)
     targets: dict[str, str] = {}
     rows = []
     for s in samples:
         problem = problems[s["problem_id"]]
         if problem.id not in targets:
-            targets[problem.id] = detect_language("\n".join(m["content"] for m in problem.messages
-                                                             if m.get("role") != "assistant"))
+            targets[problem.id] = question_language(problem.text or list(problem.messages))
         text, prefilled = sample_for_verifier(s["completion"] or "", s.get("reasoning"), bool(s.get("think_prefilled")))
         found = text_signals(text, think_prefilled=prefilled, finish_reason=s.get("finish_reason"),
                              options=dataclasses.replace(options, target_language=targets[problem.id]))

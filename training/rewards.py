@@ -27,7 +27,7 @@ from typing import Any
 
 from evals.verifiers import Verdict, VerifierPool
 from evals.verifiers.format_check import verify_format
-from evals.verifiers.language import verify_language
+from evals.verifiers.language import question_language, verify_language
 from evals.verifiers.registry import answer_options
 
 REWARDS: tuple[str, ...] = ("accuracy", "format", "language")
@@ -159,16 +159,24 @@ class FormatReward(_Reward):
 
 
 class LanguageReward(_Reward):
-    """R_language: the share of the chain of thought's words in the prompt's language (the paper's eq. 5),
-    as the evals language signal counts it (code, math and numbers are not words; no words at all is 1.0)."""
+    """R_language: the share of the chain of thought's words in the question's language (the paper's eq. 5),
+    as the evals language signal counts it (code, math and numbers are not words; no words at all is 1.0).
+    The target is a row's `language` column, else the language of its bare question: the `problem` column,
+    else the prompt's last user message; never the templated prompt, whose system message may be English."""
     name = "language"
 
+    def __call__(self, prompts: list[Any], completions: list[Any], completion_ids: list[list[int]] | None = None,
+                 **kwargs: Any) -> list[float | None]:
+        n = len(completions)
+        given = list(kwargs.get("language") or [None] * n)
+        questions = [p or q for p, q in zip(kwargs.get("problem") or [None] * n, prompts or [None] * n)]
+        found: dict[str, str] = {}  # a GRPO group shares its question: detect it once
+        targets = [t or found.setdefault(str(q), question_language(q)) for t, q in zip(given, questions)]
+        return super().__call__(prompts, completions, completion_ids, **{**kwargs, "language": targets})
+
     def score(self, texts: list[str], finish: list[str | None], kwargs: dict[str, Any]) -> list[Verdict | None]:
-        problems = kwargs.get("problem") or [None] * len(texts)
-        targets = kwargs.get("language") or [None] * len(texts)
-        return [verify_language(text, target_language=target, prompt=problem,
-                                think_prefilled=self.options.think_prefilled)
-                for text, problem, target in zip(texts, problems, targets)]
+        return [verify_language(text, target_language=target, think_prefilled=self.options.think_prefilled)
+                for text, target in zip(texts, kwargs["language"])]
 
 
 _CLASSES: dict[str, type[_Reward]] = {"accuracy": AccuracyReward, "format": FormatReward, "language": LanguageReward}

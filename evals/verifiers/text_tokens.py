@@ -10,8 +10,14 @@ trace, looks English). Here those tokens are recognised and set aside:
   f( …), single-letter variables, and words glued to math operators (`ab = 12`).
 
 What is left are natural-language words, grouped into runs (same script, no sentence break between)
-that are the unit a language identifier reads. Scripts written without spaces (Chinese, Japanese,
-Korean, Thai, Lao, Khmer, Myanmar) are counted per character, as the paper's word ratio does.
+that are the unit a language identifier reads. Every script is counted in one unit, words: scripts
+written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer, Myanmar) by their letters
+over the measured letters per word of the language (LETTERS_PER_WORD), so an English word weighs the
+same in a Thai trace as a Thai word in an English one.
+
+`\\text{}` and its kin inside math are notation (units, "or", labels), set aside with the math; an
+argument of PROSE_WORDS words or more is a sentence, and counts, so wrapping prose in `$\\text{…}$`
+does not hide its language.
 """
 from __future__ import annotations
 
@@ -41,8 +47,22 @@ MATH_WORDS = frozenset("sin cos tan cot sec csc arcsin arccos arctan sinh cosh t
                        "max min gcd lcm mod det deg sqrt".split())
 _VOWEL = re.compile(r"[aeiouyAEIOUY]")
 _OPERATORS = set("=+*/^<>≤≥≠×÷|∈∉⊂∪∩→←≈≡±∑∏√")
-# Scripts written without spaces: each character counts as one word.
-CHAR_SCRIPTS = frozenset({"HAN", "HIRAGANA", "KATAKANA", "HANGUL", "THAI", "LAO", "KHMER", "MYANMAR"})
+# Scripts written without spaces between words (Korean has spaces: a Hangul word counts one, like Latin).
+CHAR_SCRIPTS = frozenset({"HAN", "HIRAGANA", "KATAKANA", "THAI", "LAO", "KHMER", "MYANMAR"})
+# Letters (str.isalpha: Thai vowel and tone marks are not letters) per word of the language's standard
+# segmentation: sum(frequency x letters) / sum(frequency) over each list's words of that script:
+# - HAN 1.62: wordfreq 3.1.1 large_zh (jieba-segmented Wikipedia, subtitles, news, web; 297k words);
+# - kana 1.65: wordfreq 3.1.1 large_ja (MeCab-segmented; 143k words; 1.62 on small_ja);
+# - THAI 3.22: the Thai National Corpus list in PyThaiNLP 5.4 (tnc_freq.txt, 52k words; its textbook
+#   corpus list ttc_freq.txt gives 3.02). A trace 70% English by words thus scores 0.7 foreign for Thai,
+#   where a count per letter gave 0.43.
+# - LAO, KHMER, MYANMAR: not measured (no segmented corpus at hand); Thai's figure, the nearest script
+#   written the same way (an abugida without spaces between words).
+LETTERS_PER_WORD = {"HAN": 1.62, "HIRAGANA": 1.65, "KATAKANA": 1.65, "THAI": 3.22, "LAO": 3.22, "KHMER": 3.22,
+                    "MYANMAR": 3.22}
+# Text inside math (\text{ km/h}, \text{ or }, a_{\text{max}}) is notation; this many words or more is prose.
+PROSE_WORDS = 5
+_TEXT_ARG = re.compile(r"\\(?:text(?:bf|it|rm|sf|normal)?|mbox|hbox|emph)\s*\{([^{}$]*)\}")
 
 
 @dataclass
@@ -51,8 +71,13 @@ class Run:
     script: str
     words: list[str] = field(default_factory=list)  # the counted words
     read: list[str] = field(default_factory=list)  # the words and single letters, for identification
-    size: int = 0  # words, or letters for CHAR_SCRIPTS
+    units: int = 0  # words, or letters for CHAR_SCRIPTS
     sentence: int = 0  # index of the sentence it belongs to (runs of several scripts share one)
+
+    @property
+    def size(self) -> float:
+        """Words: letters over the script's letters per word where words are not spaced."""
+        return self.units / LETTERS_PER_WORD.get(self.script, 1)
 
     @property
     def text(self) -> str:
@@ -62,7 +87,7 @@ class Run:
 @dataclass
 class TokenCount:
     runs: list[Run]
-    counted: int  # natural-language words (characters for CHAR_SCRIPTS)
+    counted: float  # natural-language words (the sum of the runs' sizes)
     ignored: Counter  # type -> tokens set aside: code, math, url, number, identifier
     sentence_scripts: dict[int, set[str]]  # sentence index -> scripts in it (to tell Japanese kanji from Chinese)
 
@@ -81,10 +106,17 @@ def script_of(char: str) -> str:
     return "LATIN" if word in ("", "FULLWIDTH") else word
 
 
+_WORD = re.compile(r"\w+")
+
+
 def word_count(text: str) -> int:
-    """Words of any kind in ``text``, counting each character of the scripts without spaces."""
-    return sum(1 if t.isascii() or not (c := _first_letter(t)) or script_of(c) not in CHAR_SCRIPTS else len(t)
-               for t in re.findall(r"\w+", text))
+    """Words of any kind in ``text`` (a token of a script without spaces counts its letters over
+    LETTERS_PER_WORD)."""
+    if text.isascii():  # most math and code spans: one word a token
+        return len(_WORD.findall(text))
+    return round(sum(1 if t.isascii() or not (c := _first_letter(t)) or script_of(c) not in CHAR_SCRIPTS
+                     else sum(ch.isalpha() for ch in t) / LETTERS_PER_WORD[script_of(c)]
+                     for t in _WORD.findall(text)))
 
 
 def _first_letter(token: str) -> str:
@@ -96,12 +128,22 @@ def mask_spans(text: str) -> tuple[str, Counter]:
     ignored: Counter = Counter()
     for kind, pattern in _SPANS:
         def blank(match: re.Match, kind: str = kind) -> str:
-            if kind != "tag":
-                ignored[kind] += word_count(match.group(0))
+            span = match.group(0)
             # keep line breaks (they end sentences) and one space where a span sat inside a line
-            return "\n" * match.group(0).count("\n") or " "
+            gap = "\n" * span.count("\n") or " "
+            # a substring test first: most math spans hold no \\text{} at all
+            text_like = kind == "math" and ("\\text" in span or "box" in span or "\\emph" in span)
+            prose = _prose_in_math(span) if text_like else []
+            if kind != "tag":
+                ignored[kind] += word_count(span) - sum(map(word_count, prose)) if prose else word_count(span)
+            return f"{gap}{' '.join(prose)}{gap}" if prose else gap
         text = pattern.sub(blank, text)
     return text, ignored
+
+
+def _prose_in_math(span: str) -> list[str]:
+    """The arguments of \\text{} and its kin in a math span that are sentences, not notation."""
+    return [arg for arg in _TEXT_ARG.findall(span) if word_count(arg) >= PROSE_WORDS]
 
 
 def _non_word_type(token: str, text: str, start: int, end: int) -> str | None:
@@ -151,7 +193,7 @@ def count_tokens(text: str) -> TokenCount:
     runs: list[Run] = []
     sentence_scripts: dict[int, set[str]] = {}
     current: Run | None = None
-    sentence = counted = 0
+    sentence = 0
     for match in _TOKEN.finditer(masked):
         if match.lastindex:  # the sentence-break group
             current, sentence = None, sentence + 1
@@ -160,7 +202,7 @@ def count_tokens(text: str) -> TokenCount:
         pieces = ((token, "LATIN"),) if token.isascii() and token.isalpha() else _split_scripts(token)
         for piece, script in pieces:
             if script in CHAR_SCRIPTS:
-                size = sum(c.isalpha() for c in piece)
+                size = sum(c.isalpha() for c in piece)  # letters: Run.size turns them into words
             else:
                 kind = _non_word_type(piece, masked, start, end)
                 if kind or script == "NONE":
@@ -175,9 +217,9 @@ def count_tokens(text: str) -> TokenCount:
             current.read.append(piece)
             if size:
                 current.words.append(piece)
-                current.size += size
-                counted += size
-    return TokenCount(runs, counted, ignored, sentence_scripts)
+                current.units += size
+    # summed run by run, as language_consistency sums a language's share: a trace in one language is 1.0 exactly
+    return TokenCount(runs, sum(run.size for run in runs), ignored, sentence_scripts)
 
 
 def _split_scripts(token: str) -> list[tuple[str, str]]:

@@ -36,8 +36,6 @@ ID_FIELDS = ("prompt_id", "id", "problem_id", "unique_id", "uuid")
 # Curation's own verifiers, not kinds of the registry: the generative judge decides later
 # (`python -m curation judge`), the verdict came with the sample, or no verdict (general chat).
 CURATION_VERIFIERS = ("judge", "imported", "none")
-# What a prompt may name: every rule-based kind of evals.verifiers.registry, then curation's own.
-VERIFIERS = (*rule_kinds(), *CURATION_VERIFIERS)
 # The kinds whose reference ingest builds from other fields than the answer (the fields it reads);
 # every other kind's reference is the record's answer.
 BUILT_REFERENCES = {"choice": CHOICE_FIELDS, "code": TESTS_FIELDS}
@@ -48,6 +46,11 @@ MAX_ERRORS_SHOWN = 20
 
 class IngestError(ValueError):
     pass
+
+
+def verifiers() -> tuple[str, ...]:
+    """What a prompt may name: every rule-based kind of evals.verifiers.registry, then curation's own."""
+    return (*rule_kinds(), *CURATION_VERIFIERS)
 
 
 @dataclass
@@ -172,8 +175,8 @@ def _reference(record: dict[str, Any], domain: str, problem: str,
     if verifier in BUILT_REFERENCES:
         raise IngestError(f"the {verifier} verifier needs {'tests' if verifier == 'code' else 'choices'}; "
                           f"add a {BUILT_REFERENCES[verifier][0]} field")
-    if verifier not in VERIFIERS:
-        raise IngestError(f"verifier {verifier!r} is not one of {VERIFIERS}")
+    if verifier not in verifiers():
+        raise IngestError(f"verifier {verifier!r} is not one of {verifiers()}")
     if verifier not in ("imported", "none") and answer is None:
         raise IngestError(f"has no reference answer for the {verifier} verifier (looked for "
                           f"{options.answer_field or ', '.join(ANSWER_FIELDS)}, or a \\boxed{{}} in `solution`); "

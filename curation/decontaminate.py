@@ -49,8 +49,8 @@ def benchmark_index(options: DecontaminateOptions) -> tuple[dict[int, str], dict
               for name in options.benchmark_data if name not in BENCHMARKS}
     for name, bench in BENCHMARKS.items():
         if not (bench.data_file or name in options.benchmark_data or options.hub_benchmarks):
-            status[name] = (f"not checked: its data does not ship with evals (source: {bench.source}); "
-                            f"pass --benchmark-data {name}=FILE or --hub-benchmarks")
+            status[name] = f"not checked: its data does not ship with evals; pass --benchmark-data {name}=FILE " \
+                           "or --hub-benchmarks"
             continue
         try:
             problems = bench.load(options.benchmark_data)

@@ -26,13 +26,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from evals.config_flags import add_options, build, read_config
+from evals.verifiers.registry import rule_kinds
 
 DEFAULT_WORKDIR = "runs/curation"
 HELP = {
     "source": "a .jsonl/.json/.csv/.parquet file, or hub:ORG/NAME[@REVISION]",
     "name": "source name used in prompt ids and reports (default: the file stem or dataset id)",
     "domain": "math, code, stem, logic or general (default: each record's `domain` field)",
-    "verifier": "math, aime, choice, code, judge, imported or none (default: by domain and what the record has)",
+    "verifier": f"{', '.join(rule_kinds())} (the rule-based kinds of evals.verifiers.registry), or curation's "
+                "judge, imported or none (default: by domain and what the record has)",
     "skip_bad": "drop records that cannot be used (counted and listed) instead of stopping",
     "samples": "samples per prompt (the review: 16)",
     "shard": "i/N: this machine generates every N-th prompt starting at i",
@@ -47,8 +49,9 @@ HELP = {
     "max_ngram_rate": "also drop samples whose 4-gram repetition rate exceeds this (off by default)",
     "k": "samples kept per prompt at most",
     "max_similarity": "estimated Jaccard (word 5-grams of the reasoning) at which a sample is a near-copy",
-    "benchmark_data": "NAME=FILE local copy of a benchmark to decontaminate against (gpqa_diamond, livecodebench)",
-    "hub_benchmarks": "also fetch GPQA-Diamond and LiveCodeBench from the Hub",
+    "benchmark_data": "NAME=FILE local copy of a benchmark to decontaminate against, for those whose data does not "
+                      "ship with evals (`python -m evals benchmarks` lists them)",
+    "hub_benchmarks": "also fetch the benchmarks whose data does not ship with evals from the Hub",
     "near_duplicate": "word 5-gram Jaccard at which two prompts are near duplicates",
     "targets": "DOMAIN=N samples to export for a domain (repeatable); domains not named are taken whole",
     "formats": "comma-separated: messages, prompt_completion",

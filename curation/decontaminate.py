@@ -3,9 +3,12 @@
     python -m curation decontaminate [--benchmark-data gpqa_diamond=gpqa_diamond.csv] [--ngram 8]
 
 1. Contaminated: the prompt shares a word 8-gram with a benchmark problem (words as in
-   `curation.ngrams`). Checked against AIME 2024, AIME 2025 and MATH-500 (shipped), plus
-   GPQA-Diamond and LiveCodeBench when their data is given (`--benchmark-data NAME=PATH`) or
-   `--hub-benchmarks` fetches them; what could not be checked is reported, never silently skipped.
+   `curation.ngrams`). Checked against every benchmark of `evals.benchmarks.BENCHMARKS`: those
+   whose pinned file ships with evals (AIME 2024, AIME 2025, MATH-500) always; the Hub-hosted
+   ones (GPQA-Diamond, LiveCodeBench, Codeforces) when their data is given
+   (`--benchmark-data NAME=PATH`) or `--hub-benchmarks` fetches them. Each benchmark's status
+   (checked, or not checked and why) is in the `benchmark_status` table and the data card:
+   nothing is silently skipped.
 2. Exact duplicates: the same normalised words (case, spacing and punctuation ignored).
 3. Near duplicates: word 5-gram Jaccard >= `--near-duplicate` (default 0.8): MinHash LSH finds
    candidate pairs, the exact Jaccard of each pair decides.
@@ -26,8 +29,6 @@ from tqdm import tqdm
 from .minhash import band_keys, candidate_pairs, signature
 from .ngrams import jaccard, ngram_hashes, normalized, words
 
-SHIPPED = ("aime24", "aime25", "math500")
-FROM_HUB = ("gpqa_diamond", "livecodebench")
 
 
 @dataclass
@@ -36,19 +37,23 @@ class DecontaminateOptions:
     ngram: int = 8
     near_duplicate: float = 0.8
     benchmark_data: dict[str, str] = field(default_factory=dict)  # benchmark -> local file
-    hub_benchmarks: bool = False  # also try GPQA-Diamond and LiveCodeBench from the Hub
+    hub_benchmarks: bool = False  # also load the benchmarks whose data is not shipped from the Hub
 
 
 def benchmark_index(options: DecontaminateOptions) -> tuple[dict[int, str], dict[str, str]]:
     """{8-gram hash: "benchmark:problem id"} and {benchmark: "checked: N problems" or why not}."""
-    from evals.benchmarks import get_benchmark
+    from evals.benchmarks import BENCHMARKS
 
     index: dict[int, str] = {}
-    status: dict[str, str] = {}
-    wanted = list(SHIPPED) + [b for b in FROM_HUB if b in options.benchmark_data or options.hub_benchmarks]
-    for name in wanted:
+    status = {name: f"not checked: not a benchmark of evals.benchmarks ({', '.join(BENCHMARKS)})"
+              for name in options.benchmark_data if name not in BENCHMARKS}
+    for name, bench in BENCHMARKS.items():
+        if not (bench.data_file or name in options.benchmark_data or options.hub_benchmarks):
+            status[name] = f"not checked: its data does not ship with evals; pass --benchmark-data {name}=FILE " \
+                           "or --hub-benchmarks"
+            continue
         try:
-            problems = get_benchmark(name).load(options.benchmark_data)
+            problems = bench.load(options.benchmark_data)
         except Exception as exc:  # gated, offline, missing file: reported, and the rest goes on
             status[name] = f"not checked: {exc}"
             continue
@@ -56,8 +61,6 @@ def benchmark_index(options: DecontaminateOptions) -> tuple[dict[int, str], dict
             for h in ngram_hashes(words(p.text), options.ngram):
                 index.setdefault(h, f"{name}:{p.id}")
         status[name] = f"checked: {len(problems)} problems"
-    for name in FROM_HUB:
-        status.setdefault(name, f"not checked: pass --benchmark-data {name}=FILE or --hub-benchmarks")
     return index, status
 
 

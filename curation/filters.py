@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from evals.verifiers.readability import Thresholds
+from evals.verifiers.verdict import CurationReason, Reason
 
 _DEFAULTS = Thresholds()
 
@@ -38,8 +39,11 @@ class FilterOptions:
     unverified_domains: list[str] = field(default_factory=lambda: ["general"])  # kept without an answer verdict
 
 
-REASONS = ("truncated", "incorrect", "unverified", "wrong_format", "too_short", "too_long", "repetition_loop",
-           "repetitive", "mixed_language", "long_paragraph", "code_in_reasoning")
+# The funnel's drop reasons in the order they are tested: each a word of the one vocabulary of
+# evals.verifiers.verdict (a verdict reason where one fits, else curation's own).
+FUNNEL: tuple[Reason | CurationReason, ...] = (
+    "truncated", "incorrect", "unverified", "wrong_format", "too_short", "too_long", "repetition_loop", "repetitive",
+    "mixed_language", "long_paragraph", "code_in_reasoning")
 
 
 def _in(values: list[str]) -> str:

@@ -24,6 +24,7 @@ import pyarrow as pa
 from evals.benchmarks.base import R1_INSTRUCTION, Problem
 from evals.verifiers.choice import LETTERS, format_choice_prompt
 from evals.verifiers.extract import find_boxes
+from evals.verifiers.registry import rule_kinds
 
 from .db import DOMAINS
 
@@ -32,7 +33,12 @@ ANSWER_FIELDS = ("answer", "expected_answer", "final_answer", "gold", "reference
 CHOICE_FIELDS = ("choices", "options")
 TESTS_FIELDS = ("tests", "test_cases")
 ID_FIELDS = ("prompt_id", "id", "problem_id", "unique_id", "uuid")
-VERIFIERS = ("math", "aime", "choice", "code", "judge", "imported", "none")
+# Curation's own verifiers, not kinds of the registry: the generative judge decides later
+# (`python -m curation judge`), the verdict came with the sample, or no verdict (general chat).
+CURATION_VERIFIERS = ("judge", "imported", "none")
+# The kinds whose reference ingest builds from other fields than the answer (the fields it reads);
+# every other kind's reference is the record's answer.
+BUILT_REFERENCES = {"choice": CHOICE_FIELDS, "code": TESTS_FIELDS}
 DEFAULT_VERIFIER = {"math": "math", "logic": "math", "stem": "math", "code": "code", "general": "none"}
 CODE_INSTRUCTION = "Write a complete Python 3 program in a single ```python code block after your reasoning."
 MAX_ERRORS_SHOWN = 20
@@ -40,6 +46,11 @@ MAX_ERRORS_SHOWN = 20
 
 class IngestError(ValueError):
     pass
+
+
+def verifiers() -> tuple[str, ...]:
+    """What a prompt may name: every rule-based kind of evals.verifiers.registry, then curation's own."""
+    return (*rule_kinds(), *CURATION_VERIFIERS)
 
 
 @dataclass
@@ -161,15 +172,15 @@ def _reference(record: dict[str, Any], domain: str, problem: str,
     if tests is not None and (verifier or "code") == "code":
         return "code", _code_reference(tests, record, problem), {"language": "python"}, problem
     verifier = verifier or DEFAULT_VERIFIER[domain]
-    if verifier in ("math", "aime", "judge") and answer is None:
+    if verifier in BUILT_REFERENCES:
+        raise IngestError(f"the {verifier} verifier needs {'tests' if verifier == 'code' else 'choices'}; "
+                          f"add a {BUILT_REFERENCES[verifier][0]} field")
+    if verifier not in verifiers():
+        raise IngestError(f"verifier {verifier!r} is not one of {verifiers()}")
+    if verifier not in ("imported", "none") and answer is None:
         raise IngestError(f"has no reference answer for the {verifier} verifier (looked for "
                           f"{options.answer_field or ', '.join(ANSWER_FIELDS)}, or a \\boxed{{}} in `solution`); "
                           "pass --answer-field NAME, or --verifier none to keep its samples unverified")
-    if verifier in ("code", "choice"):
-        raise IngestError(f"the {verifier} verifier needs {'tests' if verifier == 'code' else 'choices'}; "
-                          f"add a {TESTS_FIELDS[0] if verifier == 'code' else CHOICE_FIELDS[0]} field")
-    if verifier not in VERIFIERS:
-        raise IngestError(f"verifier {verifier!r} is not one of {VERIFIERS}")
     return verifier, (None if verifier == "none" else str(answer)), {}, problem
 
 

@@ -36,14 +36,12 @@ from tqdm import tqdm
 from evals.scoring import judge_timeout
 from evals.store import sample_for_verifier
 from evals.verifiers import VERIFIER_VERSION, Verdict, VerifierPool, split_answer_region
-from evals.verifiers.registry import answer_options
+from evals.verifiers.registry import answer_options, is_rule_based, kind_of
 from evals.verifiers.verdict import SIGNALS_VERSION
 
 from .checks import text_checks_batch
 
 CHECKS_VERSION = f"{SIGNALS_VERSION}+curation.1"  # bump when checks.py measures differently
-RULE_VERIFIERS = ("math", "aime", "choice", "code")
-BOXED = ("math", "aime")
 TASK_SIZE = 64  # samples per worker task
 CACHE_LIMIT = 500_000
 
@@ -100,7 +98,7 @@ class Verifier:
             reasoning = region.reasoning if region.reasoning.strip() else text
             out.append((None, region.truncated, reasoning))
             row["_text"], row["_prefilled"] = text, prefilled
-            if row["verifier"] not in RULE_VERIFIERS:
+            if not is_rule_based(row["verifier"]):  # imported, judge, none: decided elsewhere
                 keys.append(None)
                 continue
             # the verdict depends on the answer region, the truncation state and the reference only
@@ -124,8 +122,8 @@ class Verifier:
             for key in keys:
                 row = todo[key]
                 opts = {**json.loads(row["verify_opts"] or "{}"), "finish_reason": row["finish_reason"],
-                        "think_prefilled": row["_prefilled"],
-                        **answer_options(row["verifier"], require_evaluated=self.options.require_evaluated)}
+                        **answer_options(row["verifier"], require_evaluated=self.options.require_evaluated,
+                                         think_prefilled=row["_prefilled"])}
                 items.append((row["verifier"], row["_text"], json.loads(row["reference"]), opts))
             for key, verdict in zip(keys, self.pool.verify_batch(items, timeout=judge_timeout(items))):
                 self.cache[key] = verdict
@@ -137,13 +135,19 @@ class Verifier:
             check = _answer_columns(row, verdict, truncated)
             results.append(check)
             if not truncated and check["correct"] is not False:
-                tasks.append((row["_text"], reasoning, row["language"], row["_prefilled"], row["verifier"] in BOXED))
+                tasks.append((row["_text"], reasoning, row["language"], row["_prefilled"],
+                              _wants_boxed(row["verifier"])))
                 slots.append(check)
         for start in range(0, len(tasks), TASK_SIZE):
             future = self.executor.submit(text_checks_batch, tasks[start:start + TASK_SIZE])
             future.slots = slots[start:start + TASK_SIZE]  # type: ignore[attr-defined]
             futures.append(future)
         return results, futures
+
+
+def _wants_boxed(kind: str) -> bool:
+    """The format check asks for \\boxed{} where the kind's prompts did (not for curation's own kinds)."""
+    return is_rule_based(kind) and kind_of(kind).wants_boxed
 
 
 def _die_with_parent() -> None:

@@ -19,6 +19,7 @@ import sys
 from collections.abc import Sequence
 
 from evals.config_flags import pair_flag, shard_flag
+from evals.verifiers.registry import text_reference_kinds
 
 DEFAULT_DB = "runs/store"
 
@@ -134,7 +135,8 @@ def _add_verify(sub: argparse._SubParsersAction) -> None:
         ),
     )
     verify.add_argument("file", help="input JSONL file ('-' for stdin)")
-    verify.add_argument("--kind", choices=["math", "aime", "choice"], required=True, help="which verifier")
+    verify.add_argument("--kind", choices=text_reference_kinds(), required=True,
+                        help="which verifier (a rule-based kind whose reference is one answer field)")
     verify.add_argument("--output", "-o", help="output JSONL file (default: stdout)")
     verify.add_argument("--completion-field", default="completion", help="field holding the model output")
     verify.add_argument("--answer-field", default="answer", help="field holding the reference answer")

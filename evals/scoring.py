@@ -15,11 +15,10 @@ from .benchmarks import Benchmark, Problem
 from .store import KEY, Store, sample_for_verifier
 from .verifiers import VERIFIER_VERSION, Verdict, VerifierPool
 from .verifiers.language import question_language
-from .verifiers.registry import answer_options
+from .verifiers.registry import answer_options, kind_of
 from .verifiers.signals import SIGNALS, SignalOptions, text_signals
 from .verifiers.verdict import SIGNALS_VERSION
 
-BOXED_VERIFIERS = ("math", "aime")  # their prompts ask for \boxed{}, so the format check asks for it too
 # Evaluation counts an equal but unevaluated answer (`4+5` for 9) as correct, and its verdict's
 # details name it ("unevaluated"); training rewards and curation refuse it (registry.answer_options).
 EVAL_REQUIRE_EVALUATED = False
@@ -53,9 +52,8 @@ def verify_samples(pool: VerifierPool, bench: Benchmark, problems: dict[str, Pro
     for s in samples:
         problem = problems[s["problem_id"]]
         text, prefilled = sample_for_verifier(s["completion"] or "", s.get("reasoning"), bool(s.get("think_prefilled")))
-        opts = {"finish_reason": s.get("finish_reason"), **problem.verify_opts, **eval_verifier_options(bench.verifier)}
-        if bench.verifier in ("math", "aime", "choice", "code"):
-            opts["think_prefilled"] = prefilled
+        opts = {"finish_reason": s.get("finish_reason"), **problem.verify_opts,
+                **answer_options(bench.verifier, require_evaluated=EVAL_REQUIRE_EVALUATED, think_prefilled=prefilled)}
         items.append((bench.verifier, text, problem.reference, opts))
     bar = tqdm(total=len(items), desc=desc, unit="sample", file=sys.stderr) if desc else None
 
@@ -71,7 +69,7 @@ def verify_samples(pool: VerifierPool, bench: Benchmark, problems: dict[str, Pro
 def signal_samples(bench: Benchmark, problems: dict[str, Problem], samples: list[dict]) -> list[dict[str, Any]]:
     """Text-signal rows (four per sample); the target language is the bare question's (no system message,
     no English instruction)."""
-    options = SignalOptions(require_boxed=bench.verifier in BOXED_VERIFIERS)
+    options = SignalOptions(require_boxed=kind_of(bench.verifier).wants_boxed)  # the prompt asked for \boxed{}
     targets: dict[str, str] = {}
     rows = []
     for s in samples:

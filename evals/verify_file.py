@@ -17,6 +17,7 @@ from typing import IO, Any
 
 from .verifiers import VerifierPool
 from .verifiers.pool import DEFAULT_TIMEOUT_S
+from .verifiers.registry import answer_options
 
 CHUNK = 256
 
@@ -67,7 +68,7 @@ def verify_file(args: argparse.Namespace) -> int:
                     args.kind,
                     r[args.completion_field],
                     r[args.answer_field],
-                    {"finish_reason": r.get("finish_reason"), "think_prefilled": args.think_prefilled},
+                    {"finish_reason": r.get("finish_reason"), **answer_options(args.kind, think_prefilled=args.think_prefilled)},
                 )
                 for _, r in chunk
                 if isinstance(r, dict)

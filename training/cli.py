@@ -20,6 +20,7 @@ import sys
 from collections.abc import Sequence
 
 from evals.config_flags import add_options, build, read_config
+from evals.verifiers.registry import rule_kinds
 
 HELP = {
     "preset": "the paper's settings to start from (see `python -m training presets`)",
@@ -27,7 +28,7 @@ HELP = {
     "output_dir": "where the run writes run.json, metrics.jsonl and final/ (default: runs/train/COMMAND-PRESET)",
     "data": "GRPO: a prompt set (.jsonl/.json/.csv/.parquet, hub:ORG/NAME); SFT: curation export dirs or files",
     "domain": "math, code, stem, logic or general (default: each record's `domain`)",
-    "verifier": "math, aime, choice or code (default: by domain and what the record has)",
+    "verifier": f"{', '.join(rule_kinds())} (default: by domain and what the record has)",
     "rewards": "comma-separated: accuracy, format, language",
     "reward_weights": "comma-separated weights, one per reward",
     "format_template": "format reward template: r1 or r1_zero",

@@ -28,10 +28,9 @@ from typing import Any
 from evals.verifiers import Verdict, VerifierPool
 from evals.verifiers.format_check import verify_format
 from evals.verifiers.language import question_language, verify_language
-from evals.verifiers.registry import answer_options
+from evals.verifiers.registry import answer_options, is_rule_based
 
 REWARDS: tuple[str, ...] = ("accuracy", "format", "language")
-RULE_VERIFIERS = ("math", "aime", "choice", "code")  # verdicts a reward can use; others give None
 
 
 @dataclass(frozen=True)
@@ -104,7 +103,7 @@ class _Reward:
 
 
 class AccuracyReward(_Reward):
-    """R_acc: the row's verifier (math, aime, choice or code) against its reference, in the verifier pool."""
+    """R_acc: the row's rule-based verifier (evals.verifiers.registry) against its reference, in the verifier pool."""
     name = "accuracy"
 
     def __init__(self, options: RewardOptions, log: Any = None, keep_text: bool = False,
@@ -126,11 +125,11 @@ class AccuracyReward(_Reward):
         extra = kwargs.get("verify_opts") or [None] * n
         items, where = [], []
         for i, (kind, ref) in enumerate(zip(kinds, references)):
-            if kind not in RULE_VERIFIERS or ref is None:
+            if not is_rule_based(kind) or ref is None:  # only a rule-based verdict is a reward; others give None
                 continue
             opts = {**(_json(extra[i]) or {}), "finish_reason": finish[i],
-                    "think_prefilled": self.options.think_prefilled,
-                    **answer_options(kind, require_evaluated=self.options.require_evaluated)}
+                    **answer_options(kind, require_evaluated=self.options.require_evaluated,
+                                     think_prefilled=self.options.think_prefilled)}
             items.append((kind, texts[i], _json(ref), opts))
             where.append(i)
         verdicts: list[Verdict | None] = [None] * n

@@ -33,7 +33,6 @@ def _aime(year: str, sha: str) -> Benchmark:
         default_samples=64,
         load=_loader(f"aime{year}.jsonl", f"aime{year}"),
         source=f"evals/data/aime{year}.jsonl (AIME 20{year} I+II), sha256 {sha}…",
-        answer_equivalence="integer",
         data_file=f"aime{year}.jsonl",
     )
 

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from evals.verifiers.registry import kind_of
+
 # The R1 protocol's zero-shot instruction (DeepSeek-R1 paper, evaluation setup).
 R1_INSTRUCTION = "Please reason step by step, and put your final answer within \\boxed{}."
 # Bump when the way problems become prompts changes: it changes every prompt hash.
@@ -37,8 +39,13 @@ class Benchmark:
     load: Callable[[dict[str, str]], list[Problem]]  # data_files (name -> path) in, problems out
     source: str  # where the data comes from, with its pin
     breakdowns: tuple[str, ...] = ()  # metadata fields worth a per-group table
-    answer_equivalence: str = "math"  # how cons@k groups answers: math, integer, letter, exact
+    # how cons@k groups answers (math, integer, letter, exact); by default the verifier kind's
+    answer_equivalence: str | None = None
     data_file: str | None = None  # the pinned file shipped in evals/data, if any
+
+    def __post_init__(self) -> None:
+        if self.answer_equivalence is None:
+            object.__setattr__(self, "answer_equivalence", kind_of(self.verifier).equivalence)
 
     def data_sha256(self, data_files: dict[str, str]) -> str | None:
         """sha256 of the file the problems came from (a user's --data file, else the pinned one)."""

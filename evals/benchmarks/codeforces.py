@@ -126,7 +126,6 @@ def make_codeforces(language: str = "cpp", split: str = "test", revision: str | 
         load=make_loader(name, language, split, revision),
         source=f"Hub {HUB_ID} (split {split}, revision {revision or 'main, unpinned'}) or --data {name}=PATH",
         breakdowns=("rating_band",),
-        answer_equivalence="exact",
     )
 
 

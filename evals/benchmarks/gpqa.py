@@ -60,5 +60,4 @@ GPQA_DIAMOND = Benchmark(
     load=load,
     source=f"Hub {HUB_ID} ({HUB_CONFIG}, split train) or --data gpqa_diamond=PATH; never stored",
     breakdowns=("domain",),
-    answer_equivalence="letter",
 )

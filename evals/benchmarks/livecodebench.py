@@ -148,7 +148,6 @@ def make_livecodebench(release: str = "release_v5", start: str | None = PAPER_WI
         source=f"Hub {HUB_ID} ({release}, revision {revision or 'main, unpinned'}; contest dates "
                f"{start or '...'}..{end or '...'}) or --data {name}=PATH",
         breakdowns=("difficulty",),
-        answer_equivalence="exact",
     )
 
 

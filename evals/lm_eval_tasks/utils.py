@@ -42,9 +42,11 @@ def keep_all(resps, docs):
 def process_results(doc: dict, results: list) -> dict[str, float]:
     """pass@1 of one problem: the mean verdict of its k completions, from our bounded verifier pool."""
     from evals.verifiers import verify_batch
+    from evals.verifiers.registry import answer_options
 
     completions = [c for r in results for c in (r if isinstance(r, list) else [r])]
-    opts = {**json.loads(doc["verify_opts"]), "think_prefilled": os.environ.get("R1_EVALS_THINK_PREFILLED") == "1"}
+    opts = {**json.loads(doc["verify_opts"]),
+            **answer_options(doc["verifier"], think_prefilled=os.environ.get("R1_EVALS_THINK_PREFILLED") == "1")}
     unique = list(dict.fromkeys(completions))  # the verifier is deterministic: check each distinct text once
     verdicts = dict(zip(unique, verify_batch([(doc["verifier"], c, doc["reference"], opts) for c in unique])))
     return {"pass@1": sum(verdicts[c].score for c in completions) / len(completions)}

@@ -1,8 +1,13 @@
-"""The truth layer: verifiers shared by evaluation, curation and training rewards."""
+"""The truth layer: verifiers shared by evaluation, curation and training rewards.
+
+The math verifiers load sympy, so they are imported on first use (`verify_math`, `verify_aime`):
+importing this package, or its registry, stays light.
+"""
+from typing import Any
+
 from .answer_region import AnswerRegion, split_answer_region
 from .choice import ShuffledChoices, extract_choice, format_choice_prompt, shuffle_options, verify_choice
 from .extract import Extraction, extract_answer
-from .math_verifier import verify_aime, verify_math
 from .format_check import check_format, verify_format
 from .language import (detect_language, language_consistency, plain_word_ratio, question_language, question_of,
                        verify_language)
@@ -50,3 +55,11 @@ __all__ = [
     "verify_readability",
     "verify_repetition",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("verify_aime", "verify_math"):
+        from . import math_verifier
+
+        return getattr(math_verifier, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

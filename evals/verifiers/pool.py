@@ -26,7 +26,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from .registry import VERIFIERS
+from .registry import kind_of
 from .verdict import Verdict, failure
 
 DEFAULT_TIMEOUT_S = 5.0
@@ -178,11 +178,13 @@ def _task(index: int, item: Item) -> tuple[int, str, str, Any, dict[str, Any]]:
         raise ValueError(f"item {index}: expected (kind, completion, reference[, options]), got {len(item)} fields")
     kind, completion, reference = item[0], item[1], item[2]
     opts = dict(item[3]) if len(item) == 4 else {}  # type: ignore[misc]
-    if kind not in VERIFIERS and ":" not in kind:
-        raise ValueError(f"item {index}: unknown verifier kind {kind!r}; use one of {sorted(VERIFIERS)}")
+    try:  # the worker gets the record's target, so a kind registered after it started works too
+        target = kind_of(kind).target
+    except ValueError as exc:
+        raise ValueError(f"item {index}: {exc}") from None
     if not isinstance(completion, str):
         raise TypeError(f"item {index}: completion must be str, got {type(completion).__name__}")
-    return index, kind, completion, reference, opts
+    return index, target, completion, reference, opts
 
 
 _default: VerifierPool | None = None

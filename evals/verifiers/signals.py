@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 from .format_check import Template, verify_format
 from .language import language_consistency, language_verdict, reasoning_of
 from .readability import Thresholds, readability, readability_verdict
+from .registry import VERIFIERS
 from .repetition import MIN_REPEATS, MIN_TOKENS, verify_repetition
 from .verdict import Verdict
 
-SIGNALS: tuple[str, ...] = ("language", "format", "repetition", "readability")
+# the registry's kinds that are not rule-based, in its order: text_signals computes each of them
+SIGNALS: tuple[str, ...] = tuple(k.name for k in VERIFIERS.values() if not k.rule_based)
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,14 @@ Reason = Literal[
 ]
 REASONS: tuple[str, ...] = Reason.__args__  # type: ignore[attr-defined]
 
+# Curation's words where no verdict reason fits, in the same closed vocabulary: a sample without a
+# rule-based verdict (no reference: `unverified`; the generative judge decides later:
+# `awaiting_judge`) and the filter stage's own drops (any wrong verdict is `incorrect`; lengths;
+# n-gram repetition). A verifier never returns these; curation.filters' funnel uses only
+# these and REASONS.
+CurationReason = Literal["incorrect", "unverified", "awaiting_judge", "too_short", "too_long", "repetitive"]
+CURATION_REASONS: tuple[str, ...] = CurationReason.__args__  # type: ignore[attr-defined]
+
 
 @dataclass(frozen=True)
 class Verdict:

@@ -1,5 +1,8 @@
-"""Every SQL query of the app: pure functions from a DuckDB connection (the store's `samples` and
-`verdicts` views, `evals.store.Store.connect()`) and plain arguments to pandas DataFrames.
+"""Every SQL query of the app over the evals store: pure functions from a DuckDB connection
+(`evals.store.Store.connect()`) and plain arguments to pandas DataFrames. They read the relations the
+store defines (`answers`: each sample with its answer verdict; `verdicts_of`, `verdicts_of_any`), never
+its `samples` and `verdicts` views, so the key, the join and the one-row-per-key rule stay in the store;
+what is here is presentation (bins, pages, filters).
 
 Nothing here imports Streamlit, so the queries are tested and benchmarked on their own
 (`scripts/bench_app_queries.py`). Aggregates stay in SQL and sample lists come one page at a time
@@ -25,10 +28,8 @@ from evals.verifiers.verdict import SIGNALS_VERSION, VERIFIER_VERSION
 __all__ = ["RunKey", "SampleFilter", "problem_stats", "length_accuracy", "reason_counts", "language_histogram",
            "sample_page", "sample_count", "sample_detail", "problem_ids"]
 
-_KEY = ", ".join(KEY)
-_ON = " AND ".join(f"s.{c} = v.{c}" for c in KEY)
-# One answer verdict per sample: the answer verifiers (not the text signals) at the current version.
-ANSWER_VERDICTS = f"(SELECT * FROM verdicts WHERE verifier NOT IN {SIGNALS!r} AND verifier_version = '{VERIFIER_VERSION}')"
+# Each sample with one answer verdict: the answer verifiers' (not the text signals') at the current version.
+ANSWERS = f"answers('{VERIFIER_VERSION}', {list(SIGNALS)!r})"
 UNVERIFIED = "unverified"  # shown for a sample whose verdict is not stored yet (a run still verifying)
 
 
@@ -42,7 +43,7 @@ class RunKey:
     k: int
     run_id: str = ""
 
-    def where(self, alias: str = "s") -> tuple[str, list[Any]]:
+    def where(self, alias: str = "a") -> tuple[str, list[Any]]:
         sql = (f"{alias}.model = ? AND {alias}.revision = ? AND {alias}.sampling_hash = ? "
                f"AND {alias}.benchmark = ? AND {alias}.sample_index < ?")
         return sql, [self.model, self.revision, self.sampling_hash, self.benchmark, self.k]
@@ -70,27 +71,27 @@ def _register_runs(con: Any, runs: Sequence[RunKey]) -> None:
 
 
 def _answers(runs_table: bool = True) -> str:
-    """Samples joined to their answer verdict; with `runs_table`, only samples of the runs in `_runs`."""
-    runs = ("JOIN _runs r ON s.model = r.model AND s.revision = r.revision AND s.sampling_hash = r.sampling_hash "
-            "AND s.benchmark = r.benchmark AND s.sample_index < r.k") if runs_table else ""
-    return f"samples s {runs} LEFT JOIN {ANSWER_VERDICTS} v ON {_ON}"
+    """Samples with their answer verdict, as `a`; with `runs_table`, only samples of the runs in `_runs`."""
+    runs = ("JOIN _runs r ON a.model = r.model AND a.revision = r.revision AND a.sampling_hash = r.sampling_hash "
+            "AND a.benchmark = r.benchmark AND a.sample_index < r.k") if runs_table else ""
+    return f"{ANSWERS} a {runs}"
 
 
 def problem_stats(con: Any, runs: Sequence[RunKey]) -> pd.DataFrame:
     """One row per (run, problem): samples n, verified, correct c, score sum, truncated, tokens."""
     _register_runs(con, runs)
     return _df(con, f"""
-        SELECT r.run_id, s.problem_id, count(*) AS n, count(v.reason) AS verified,
-               count(*) FILTER (WHERE v.correct) AS c, sum(coalesce(v.score, 0)) AS score_sum,
-               count(*) FILTER (WHERE v.reason = 'truncated') AS truncated,
-               count(*) FILTER (WHERE v.reason = 'no_answer') AS no_answer,
-               sum(s.completion_tokens) AS tokens
+        SELECT r.run_id, a.problem_id, count(*) AS n, count(a.reason) AS verified,
+               count(*) FILTER (WHERE a.correct) AS c, sum(coalesce(a.score, 0)) AS score_sum,
+               count(*) FILTER (WHERE a.reason = 'truncated') AS truncated,
+               count(*) FILTER (WHERE a.reason = 'no_answer') AS no_answer,
+               sum(a.completion_tokens) AS tokens
         FROM {_answers()} GROUP BY ALL ORDER BY ALL""")
 
 
 def reason_counts(con: Any, run: RunKey) -> pd.DataFrame:
     where, params = run.where()
-    return _df(con, f"""SELECT coalesce(v.reason, '{UNVERIFIED}') AS reason, count(*) AS samples
+    return _df(con, f"""SELECT coalesce(a.reason, '{UNVERIFIED}') AS reason, count(*) AS samples
                         FROM {_answers(False)} WHERE {where} GROUP BY 1 ORDER BY 2 DESC, 1""", params)
 
 
@@ -98,9 +99,9 @@ def length_accuracy(con: Any, run: RunKey, bins: int = 12) -> pd.DataFrame:
     """Accuracy in equal-count bins of response length (tokens): the "longer means wronger" plot."""
     where, params = run.where()
     return _df(con, f"""
-        WITH x AS (SELECT s.completion_tokens AS tokens, coalesce(v.correct, false)::INT AS ok,
-                          ntile({int(bins)}) OVER (ORDER BY s.completion_tokens) AS bin
-                   FROM {_answers(False)} WHERE {where} AND s.completion_tokens IS NOT NULL)
+        WITH x AS (SELECT a.completion_tokens AS tokens, coalesce(a.correct, false)::INT AS ok,
+                          ntile({int(bins)}) OVER (ORDER BY a.completion_tokens) AS bin
+                   FROM {_answers(False)} WHERE {where} AND a.completion_tokens IS NOT NULL)
         SELECT bin, min(tokens) AS min_tokens, max(tokens) AS max_tokens, round(avg(tokens)) AS mean_tokens,
                avg(ok) AS accuracy, count(*) AS samples
         FROM x GROUP BY bin ORDER BY bin""", params)
@@ -113,25 +114,24 @@ def language_histogram(con: Any, run: RunKey, bins: int = 10) -> pd.DataFrame:
     return _df(con, f"""
         SELECT least(floor(g.score * {int(bins)}), {int(bins) - 1}) / {int(bins)} AS bin_start,
                least(floor(g.score * {int(bins)}), {int(bins) - 1}) / {int(bins)} + 1 / {int(bins)} AS bin_end,
-               coalesce(v.correct, false) AS correct, count(*) AS samples, avg(g.score) AS mean_consistency
+               coalesce(a.correct, false) AS correct, count(*) AS samples, avg(g.score) AS mean_consistency
         FROM {_answers(False)}
-        JOIN (SELECT * FROM verdicts WHERE verifier = 'language' AND verifier_version = ?) g
-          ON {_ON.replace("v.", "g.")}
+        JOIN verdicts_of('language', ?) g ON {" AND ".join(f"a.{c} = g.{c}" for c in KEY)}
         WHERE {where} GROUP BY ALL ORDER BY ALL""", [SIGNALS_VERSION, *params])
 
 
 def _filter_sql(f: SampleFilter) -> tuple[str, list[Any]]:
     clauses, params = ["true"], []
     if f.problem_id:
-        clauses.append("s.problem_id = ?")
+        clauses.append("a.problem_id = ?")
         params.append(f.problem_id)
     if f.correct is not None:
-        clauses.append("v.correct" if f.correct else "NOT coalesce(v.correct, false)")
+        clauses.append("a.correct" if f.correct else "NOT coalesce(a.correct, false)")
     if f.reasons:
-        clauses.append(f"coalesce(v.reason, '{UNVERIFIED}') IN ({', '.join('?' * len(f.reasons))})")
+        clauses.append(f"coalesce(a.reason, '{UNVERIFIED}') IN ({', '.join('?' * len(f.reasons))})")
         params += list(f.reasons)
     if f.search:
-        clauses.append("(s.completion ILIKE ? OR s.reasoning ILIKE ? OR v.extracted ILIKE ?)")
+        clauses.append("(a.completion ILIKE ? OR a.reasoning ILIKE ? OR a.extracted ILIKE ?)")
         params += [f"%{f.search}%"] * 3
     return " AND ".join(clauses), params
 
@@ -147,56 +147,32 @@ def sample_page(con: Any, f: SampleFilter, page: int, per_page: int = 25) -> pd.
     _register_runs(con, f.runs)
     where, params = _filter_sql(f)
     return _df(con, f"""
-        SELECT r.run_id, s.model, s.revision, s.sampling_hash, s.benchmark, s.problem_id, s.sample_index,
-               s.prompt_hash, coalesce(v.reason, '{UNVERIFIED}') AS reason, v.correct, v.extracted, v.normalized,
-               s.completion_tokens, s.finish_reason
+        SELECT r.run_id, a.model, a.revision, a.sampling_hash, a.benchmark, a.problem_id, a.sample_index,
+               a.prompt_hash, coalesce(a.reason, '{UNVERIFIED}') AS reason, a.correct, a.extracted, a.normalized,
+               a.completion_tokens, a.finish_reason
         FROM {_answers()} WHERE {where}
-        ORDER BY s.benchmark, s.problem_id, s.model, s.sample_index, s.sampling_hash
+        ORDER BY a.benchmark, a.problem_id, a.model, a.sample_index, a.sampling_hash
         LIMIT ? OFFSET ?""", [*params, int(per_page), int(page) * int(per_page)])
 
 
 def sample_detail(con: Any, key: dict[str, Any]) -> dict[str, Any] | None:
     """Everything about one sample: text, tokens, answer verdict and text signals."""
-    where = " AND ".join(f"s.{c} = ?" for c in KEY)
+    where = " AND ".join(f"a.{c} = ?" for c in KEY)
     params = [key[c] for c in KEY]
     rows = _df(con, f"""
-        SELECT s.*, v.verifier, v.correct, v.score, coalesce(v.reason, '{UNVERIFIED}') AS reason, v.extracted,
-               v.normalized, v.method, v.details
+        SELECT * EXCLUDE (verifier_version, reason), coalesce(reason, '{UNVERIFIED}') AS reason
         FROM {_answers(False)} WHERE {where} LIMIT 1""", params)
     if rows.empty:
         return None
     out = rows.iloc[0].to_dict()
-    signals = _df(con, f"""SELECT verifier, correct, score, reason, details FROM verdicts v
-                          WHERE {where.replace("s.", "v.")} AND verifier IN {SIGNALS!r} AND verifier_version = ?
-                          ORDER BY verifier""", [*params, SIGNALS_VERSION])
+    signals = _df(con, f"""SELECT verifier, correct, score, reason, details FROM verdicts_of_any(?, ?) g
+                          WHERE {where.replace("a.", "g.")} ORDER BY verifier""",
+                  [list(SIGNALS), SIGNALS_VERSION, *params])
     out["signals"] = signals.to_dict("records")
     return out
 
 
 def problem_ids(con: Any, run: RunKey) -> list[str]:
     where, params = run.where()
-    return [r[0] for r in con.execute(f"SELECT DISTINCT problem_id FROM samples s WHERE {where} ORDER BY 1",
+    return [r[0] for r in con.execute(f"SELECT DISTINCT problem_id FROM {_answers(False)} WHERE {where} ORDER BY 1",
                                       params).fetchall()]
-
-
-# ---- the curation workspace (a DuckDB file opened read-only; `curation.db` for its tables) ----------------
-
-def curation_drop_reasons(con: Any) -> pd.DataFrame:
-    return _df(con, """SELECT coalesce(reason, 'kept') AS outcome, domain, count(*) AS samples
-                       FROM filtered GROUP BY ALL ORDER BY samples DESC""")
-
-
-def curation_side_by_side(con: Any, reason: str | None, limit: int = 5) -> pd.DataFrame:
-    """Prompts with both a kept sample and a sample dropped (for `reason`, or any): one of each per prompt."""
-    reason_sql = "AND f.reason = ?" if reason else ""
-    return _df(con, f"""
-        WITH pick AS (
-          SELECT f.prompt_id, f.kept, any_value(f.sample_id ORDER BY f.sample_id) AS sample_id,
-                 any_value(f.reason ORDER BY f.sample_id) AS reason
-          FROM filtered f WHERE f.kept OR (NOT f.kept {reason_sql}) GROUP BY ALL),
-        both_sides AS (SELECT prompt_id FROM pick GROUP BY 1 HAVING count(DISTINCT kept) = 2 ORDER BY 1 LIMIT ?)
-        SELECT p.prompt_id, pr.domain, pr.problem, pr.reference, p.kept, p.reason, p.sample_id,
-               c.reason AS verdict_reason, c.extracted, c.completion_tokens, s.reasoning, s.completion
-        FROM pick p JOIN both_sides USING (prompt_id) JOIN prompts pr USING (prompt_id)
-        LEFT JOIN checks c USING (sample_id) LEFT JOIN samples s USING (sample_id)
-        ORDER BY p.prompt_id, p.kept DESC""", ([reason] if reason else []) + [int(limit)])

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from evals.store import DIRECTORIES, Store
+
 __all__ = ["StoreMissing", "CurationLocked", "fingerprint", "open_store", "list_runs", "benchmark_problems",
            "open_curation"]
 
@@ -29,14 +31,10 @@ class CurationLocked(Exception):
     """Another process (a running curation stage) holds the workspace database."""
 
 
-def _is_store(root: Path) -> bool:
-    return (root / "samples").is_dir() and (root / "runs").is_dir()
-
-
 def fingerprint(root: str | os.PathLike[str]) -> tuple:
     """Cheap identity of what the store holds now: per directory, file count and newest name or mtime."""
     out = []
-    for sub in ("samples", "verdicts", "runs", "results"):
+    for sub in DIRECTORIES:
         try:
             with os.scandir(Path(root) / sub) as it:
                 names = [(e.name, e.stat().st_mtime_ns if sub in ("runs", "results") else 0)
@@ -50,10 +48,8 @@ def fingerprint(root: str | os.PathLike[str]) -> tuple:
 def open_store(root: str | os.PathLike[str]) -> tuple[Any, Any]:
     """(Store, DuckDB connection with views `samples` and `verdicts`). Refuses a path that is no store,
     rather than letting `Store()` create one there: the app only reads."""
-    from evals.store import Store
-
     path = Path(root)
-    if not _is_store(path):
+    if not Store.exists(path):
         raise StoreMissing(f"{path} is not an evals store (no samples/ and runs/ inside); pass --db with the "
                            "directory `python -m evals run --db` wrote")
     store = Store(path)  # its directories exist, so this creates nothing

@@ -28,8 +28,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
-from evals.store import sample_for_verifier
 from evals.verifiers import split_answer_region
+from evals.verifiers.answer_region import sample_for_verifier
 
 FORMATS = ("messages", "prompt_completion")
 _MESSAGE = pa.struct([("role", pa.string()), ("content", pa.string())])

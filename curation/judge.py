@@ -21,8 +21,8 @@ from typing import Any
 import pyarrow as pa
 
 from evals.backends import Request, Sampling, open_backend
-from evals.store import sample_for_verifier
 from evals.verifiers import split_answer_region
+from evals.verifiers.answer_region import sample_for_verifier
 
 TEMPLATE = """You are grading an answer to a problem against the reference answer.
 

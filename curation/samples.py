@@ -18,6 +18,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from evals.store import Store
+
 from .db import Workspace, count, create_samples_view, sql_list
 
 COLUMNS: dict[str, str] = {  # the samples view's columns and their types
@@ -100,15 +102,14 @@ def _convert(ws: Workspace, files: list[Path], name: str) -> Path:
 
 def add_store(con: duckdb.DuckDBPyConnection, store_dir: Path, name: str, model: str, sampling_hash: str) -> None:
     """Register the samples `generate` wrote to an evals store (joined to prompts by prompt hash)."""
-    glob = _q(str(store_dir.resolve() / "samples" / "*.parquet"))
-    key = ", ".join(("model", "revision", "prompt_hash", "sampling_hash", "sample_index"))
-    store = (f"(SELECT * FROM read_parquet({glob}, union_by_name = true) WHERE model = {_q(model)} AND "
-             f"sampling_hash = {_q(sampling_hash)} QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY created_at) = 1)")
+    store = Store(store_dir)  # its samples relation is embedded in the view: segments written later are read too
+    relation = store.samples_sql(model=model, sampling_hash=sampling_hash)
     select = (f"SELECT p.prompt_id || '/' || s.model || '/' || s.sample_index AS sample_id, p.prompt_id, "
               f"s.sample_index, s.model, s.completion, s.reasoning, s.finish_reason, s.completion_tokens, "
               f"s.think_prefilled, NULL::BOOLEAN AS imported_correct, {_q(name)} AS source "
-              f"FROM {store} s JOIN prompts p USING (prompt_hash)")
-    _register(con, name, "store", glob, model, sampling_hash, select, check_duplicates=False)
+              f"FROM {relation} s JOIN prompts p USING (prompt_hash)")
+    _register(con, name, "store", _q(store.segment_glob("samples")), model, sampling_hash, select,
+              check_duplicates=False)
 
 
 def _register(con: duckdb.DuckDBPyConnection, name: str, kind: str, location: str, model: str | None,

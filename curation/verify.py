@@ -34,8 +34,8 @@ import pyarrow as pa
 from tqdm import tqdm
 
 from evals.scoring import judge_timeout
-from evals.store import sample_for_verifier
 from evals.verifiers import VERIFIER_VERSION, Verdict, VerifierPool, split_answer_region
+from evals.verifiers.answer_region import sample_for_verifier
 from evals.verifiers.registry import answer_options, is_rule_based, kind_of
 from evals.verifiers.verdict import SIGNALS_VERSION
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from . import metrics
 from .benchmarks import Benchmark, Problem
-from .store import KEY, VERDICT_JOIN, Store
+from .store import Store
 from .verifiers import VERIFIER_VERSION, VerifierPool
 from .verifiers.signals import SIGNALS
 from .verifiers.verdict import SIGNALS_VERSION
@@ -44,29 +44,27 @@ def equivalence(kind: str, pool: VerifierPool | None) -> Callable[[str, str], bo
     return same_math
 
 
-# The text signals of each sample as columns (params: the signals version).
-SIGNALS_JOIN = f"""(SELECT {", ".join(KEY)},
-        any_value(score) FILTER (WHERE verifier = 'language') AS language_consistency,
-        bool_or(reason = 'repetition_loop') FILTER (WHERE verifier = 'repetition') AS loop,
-        bool_or(reason = 'wrong_format') FILTER (WHERE verifier = 'format') AS format_error,
-        bool_or(correct) FILTER (WHERE verifier = 'readability') AS readable
-    FROM verdicts WHERE verifier IN {SIGNALS!r} AND verifier_version = ? GROUP BY ALL) g USING ({", ".join(KEY)})"""
-
-
 def sample_rows(store: Store, model: str, revision: str, sampling_hash: str, bench: Benchmark,
                 problems: Sequence[Problem], k: int) -> list[dict[str, Any]]:
-    """One row per stored sample of these problems (index < k) with its current verdict, if any."""
-    return store.query(
-        f"""SELECT p.pid AS problem_id, s.sample_index, s.finish_reason, s.completion_tokens,
-                   v.correct, v.score, v.reason, v.extracted, v.normalized,
-                   g.language_consistency, g.loop, g.format_error, g.readable
-            FROM samples s JOIN _problems p USING (prompt_hash) LEFT JOIN {VERDICT_JOIN}
-            LEFT JOIN {SIGNALS_JOIN}
-            WHERE s.model = ? AND s.revision = ? AND s.sampling_hash = ? AND s.sample_index < ?
-            ORDER BY p.pid, s.sample_index""",
-        [bench.verifier, VERIFIER_VERSION, SIGNALS_VERSION, model, revision, sampling_hash, k],
-        _problems={"prompt_hash": [p.prompt_hash for p in problems], "pid": [p.id for p in problems]},
-    )
+    """One row per stored sample of these problems (index < k) with its current verdict, if any, and its
+    text signals as the columns `signal_metrics` reads."""
+    rows = store.scored(model, revision, sampling_hash,
+                        {"prompt_hash": [p.prompt_hash for p in problems], "pid": [p.id for p in problems]}, k,
+                        answer=(bench.verifier, VERIFIER_VERSION), signals=(SIGNALS, SIGNALS_VERSION))
+    return [_with_signals(r) for r in rows]
+
+
+def _with_signals(row: dict[str, Any]) -> dict[str, Any]:
+    """A sample's text signals as metrics columns (None where its signal verdict is missing)."""
+    signals = {f"{n}_{f}": row.pop(f"{n}_{f}") for n in SIGNALS for f in ("score", "correct", "reason")}
+
+    def reason_is(name: str, reason: str) -> bool | None:
+        found = signals[f"{name}_reason"]
+        return None if found is None else found == reason
+
+    return {**row, "language_consistency": signals["language_score"],
+            "loop": reason_is("repetition", "repetition_loop"), "format_error": reason_is("format", "wrong_format"),
+            "readable": signals["readability_correct"]}
 
 
 def compute(rows: list[dict[str, Any]], problems: Sequence[Problem], bench: Benchmark, k: int,

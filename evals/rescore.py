@@ -14,7 +14,7 @@ from typing import Any
 from . import report
 from .benchmarks import Benchmark, Problem, get_benchmark
 from .scoring import signal_samples, verify_samples
-from .store import Store
+from .store import Store, sample_key
 from .verifiers.signals import SIGNALS
 from .verifiers.verdict import SIGNALS_VERSION
 from .verifiers import VerifierPool
@@ -28,12 +28,10 @@ def rescore(store: Store, pool: VerifierPool, *, model: str | None = None, bench
             data: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """Verify every stored sample again; write changed or new-version verdicts; return the flips."""
     flips: list[dict[str, Any]] = []
-    with store.connect() as con:
-        names = [r[0] for r in con.execute("SELECT DISTINCT benchmark FROM samples ORDER BY 1").fetchall()]
-    for name in benchmarks or names:
+    for name in benchmarks or store.benchmarks():
         bench = get_benchmark(name)
         problems = _problems_by_hash(bench, data or {})
-        samples, previous = _stored(store, bench, model, list(problems))
+        samples, previous = store.samples(list(problems), model), store.latest_verdicts(bench.verifier)
         if not samples:
             continue
         for s in samples:
@@ -42,7 +40,7 @@ def rescore(store: Store, pool: VerifierPool, *, model: str | None = None, bench
         fresh = verify_samples(pool, bench, {p.id: p for p in problems.values()}, samples, f"rescore {name}")
         changed = []
         for s, new in zip(samples, fresh):
-            old = previous.get(_key(s))
+            old = previous.get(sample_key(s))
             if old is None or old["verifier_version"] != new["verifier_version"] or _differs(old, new):
                 changed.append(new)
             if old is not None and old["correct"] != new["correct"]:
@@ -58,31 +56,14 @@ def rescore(store: Store, pool: VerifierPool, *, model: str | None = None, bench
     return flips
 
 
-def _key(row: dict[str, Any]) -> tuple:
-    return (row["model"], row["revision"], row["prompt_hash"], row["sampling_hash"], row["sample_index"])
-
-
 def _missing_signals(store: Store, samples: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The samples without text signals of the current version (signals never flip a score)."""
-    have = {_key(r) for r in store.query(
-        "SELECT model, revision, prompt_hash, sampling_hash, sample_index FROM verdicts "
-        "WHERE verifier = ? AND verifier_version = ?", [SIGNALS[0], SIGNALS_VERSION])}
-    return [s for s in samples if _key(s) not in have]
+    have = store.verdict_keys(SIGNALS[0], SIGNALS_VERSION)
+    return [s for s in samples if sample_key(s) not in have]
 
 
 def _differs(old: dict[str, Any], new: dict[str, Any]) -> bool:
     return any(old[f] != new[f] for f in ("correct", "reason", "extracted", "normalized"))
-
-
-def _stored(store: Store, bench: Benchmark, model: str | None, hashes: list[str]) -> tuple[list[dict], dict]:
-    """Samples of this benchmark's prompts, and each one's latest verdict by this verifier (any version)."""
-    where, params = ("WHERE s.model = ?", [model]) if model else ("", [])
-    samples = store.query(f"SELECT s.* FROM samples s JOIN _wanted USING (prompt_hash) {where}", params,
-                          _wanted={"prompt_hash": hashes})
-    verdicts = store.query(
-        "SELECT * FROM verdicts WHERE verifier = ? QUALIFY row_number() OVER (PARTITION BY model, revision, "
-        "prompt_hash, sampling_hash, sample_index ORDER BY created_at DESC) = 1", [bench.verifier])
-    return samples, {_key(v): v for v in verdicts}
 
 
 def show(store: Store, pool: VerifierPool, data: dict[str, str] | None = None,

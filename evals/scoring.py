@@ -12,8 +12,9 @@ from typing import Any
 from tqdm import tqdm
 
 from .benchmarks import Benchmark, Problem
-from .store import KEY, Store, sample_for_verifier
+from .store import KEY, Store
 from .verifiers import VERIFIER_VERSION, Verdict, VerifierPool
+from .verifiers.answer_region import sample_for_verifier
 from .verifiers.language import question_language
 from .verifiers.registry import answer_options, kind_of
 from .verifiers.signals import SIGNALS, SignalOptions, text_signals
@@ -96,12 +97,5 @@ def score_samples(pool: VerifierPool, bench: Benchmark, problems: dict[str, Prob
 def unscored_samples(store: Store, model: str, revision: str, sampling_hash: str, bench: Benchmark,
                      prompt_hashes: list[str]) -> list[dict[str, Any]]:
     """Stored samples missing the answer verdict or the text signals of the current versions."""
-    key = ", ".join(KEY)
-    return store.query(
-        f"""SELECT s.*, v.reason IS NULL AS needs_verdict, g.reason IS NULL AS needs_signals
-            FROM samples s JOIN _wanted USING (prompt_hash)
-            LEFT JOIN (SELECT * FROM verdicts WHERE verifier = ? AND verifier_version = ?) v USING ({key})
-            LEFT JOIN (SELECT * FROM verdicts WHERE verifier = ? AND verifier_version = ?) g USING ({key})
-            WHERE s.model = ? AND s.revision = ? AND s.sampling_hash = ? AND (v.reason IS NULL OR g.reason IS NULL)""",
-        [bench.verifier, VERIFIER_VERSION, SIGNALS[0], SIGNALS_VERSION, model, revision, sampling_hash],
-        _wanted={"prompt_hash": prompt_hashes})
+    return store.unscored(model, revision, sampling_hash, prompt_hashes, answer=(bench.verifier, VERIFIER_VERSION),
+                          signal=(SIGNALS[0], SIGNALS_VERSION))

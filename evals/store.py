@@ -12,6 +12,12 @@ open nobody else can even read it. Here a writer buffers rows and flushes them e
 256 rows) into a new file written under a temporary name and renamed, so readers (the app, a
 second shard, curation) only ever see whole segments, a SIGKILL loses at most the last second,
 and shards from other machines merge by copying files.
+
+This module owns the schema: the key, the one-row-per-key rule, the segment layout and every query
+over `samples` and `verdicts`. Others read through `Store` methods (rows as dicts), through the
+relations `connect()` defines beside the views (`verdicts_of`, `verdicts_of_any`, `latest_verdicts`,
+`answers`: the app's analytical queries read these), or, from another database (curation's DuckDB),
+through `samples_sql()`. A test fails if SQL against the views appears anywhere else.
 """
 from __future__ import annotations
 
@@ -29,6 +35,8 @@ import pyarrow.parquet as pq
 
 SCHEMA_VERSION = 1
 KEY = ("model", "revision", "prompt_hash", "sampling_hash", "sample_index")
+TABLES = ("samples", "verdicts")  # the Parquet-segment directories; runs/ and results/ hold JSON
+DIRECTORIES = (*TABLES, "runs", "results")
 
 SAMPLES = pa.schema([
     ("model", pa.string()), ("revision", pa.string()), ("prompt_hash", pa.string()),
@@ -48,8 +56,27 @@ VERDICTS = pa.schema([
     ("created_at", pa.float64()), ("schema_version", pa.int16()),
 ])
 _KEY_SQL = ", ".join(KEY)
-# A sample joined to its verdict by one verifier version: `... LEFT JOIN` + this, params (verifier, version).
-VERDICT_JOIN = f"(SELECT * FROM verdicts WHERE verifier = ? AND verifier_version = ?) v USING ({_KEY_SQL})"
+_VERDICT_FIELDS = ("verifier", "verifier_version", "correct", "score", "reason", "extracted", "normalized",
+                   "method", "details")
+# Table macros `connect()` defines over the views: the relations consumers may read.
+RELATIONS = f"""
+CREATE MACRO verdicts_of(name, version) AS TABLE
+    SELECT * FROM verdicts WHERE verifier = name AND verifier_version = version;
+CREATE MACRO verdicts_of_any(names, version) AS TABLE
+    SELECT * FROM verdicts WHERE list_contains(names, verifier) AND verifier_version = version;
+CREATE MACRO latest_verdicts(name) AS TABLE
+    SELECT * FROM verdicts WHERE verifier = name
+    QUALIFY row_number() OVER (PARTITION BY {_KEY_SQL} ORDER BY created_at DESC) = 1;
+CREATE MACRO answers(version, signals) AS TABLE
+    SELECT s.*, {", ".join(f"v.{f}" for f in _VERDICT_FIELDS)} FROM samples s
+    LEFT JOIN (SELECT * FROM verdicts WHERE NOT list_contains(signals, verifier) AND verifier_version = version) v
+    USING ({_KEY_SQL});
+"""
+
+
+def sample_key(row: dict[str, Any]) -> tuple:
+    """The key of a sample (or of a verdict's sample) as a tuple."""
+    return tuple(row[c] for c in KEY)
 
 
 class Store:
@@ -100,7 +127,24 @@ class Store:
                 con.register(f"_{table}_empty", schema.empty_table())
                 source = f"_{table}_empty"
             con.execute(f"CREATE VIEW {table} AS {_deduplicated(table, source)}")
+        con.execute(RELATIONS)
         return con
+
+    @staticmethod
+    def exists(root: str | os.PathLike[str]) -> bool:
+        """Whether `root` holds a store (without creating one, as `Store(root)` would)."""
+        return (Path(root) / "samples").is_dir() and (Path(root) / "runs").is_dir()
+
+    def samples_sql(self, **where: str) -> str:
+        """A SQL expression reading this store's samples, one row per key, for another database to embed in
+        its own views (curation's DuckDB): it reads the segments present when the query runs, so samples
+        written later are seen. `where` filters on sample columns (e.g. model=..., sampling_hash=...)."""
+        glob = _literal(self.segment_glob("samples"))
+        condition = " AND ".join(f"{column} = {_literal(value)}" for column, value in where.items())
+        return f"({_deduplicated('samples', f'read_parquet({glob}, union_by_name = true)', condition)})"
+
+    def segment_glob(self, table: str) -> str:
+        return str(self.root.resolve() / table / "*.parquet")
 
     def runs(self) -> list[dict[str, Any]]:
         return [json.loads(p.read_text(encoding="utf-8")) for p in sorted((self.root / "runs").glob("*.json"))]
@@ -117,6 +161,55 @@ class Store:
             cursor = con.execute(sql, list(params))
             names = [d[0] for d in cursor.description]
             return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+    def benchmarks(self) -> list[str]:
+        return [r["benchmark"] for r in self.query("SELECT DISTINCT benchmark FROM samples ORDER BY 1")]
+
+    def samples(self, prompt_hashes: Iterable[str], model: str | None = None) -> list[dict[str, Any]]:
+        """Every stored sample of these prompts (of one model, if given)."""
+        where, params = ("WHERE s.model = ?", [model]) if model else ("", [])
+        return self.query(f"SELECT s.* FROM samples s JOIN _wanted USING (prompt_hash) {where}", params,
+                          _wanted={"prompt_hash": list(prompt_hashes)})
+
+    def verdict_keys(self, verifier: str, version: str) -> set[tuple]:
+        """The keys of the samples that have a verdict by this verifier version."""
+        return {sample_key(r) for r in self.query(f"SELECT {_KEY_SQL} FROM verdicts_of(?, ?)", [verifier, version])}
+
+    def latest_verdicts(self, verifier: str) -> dict[tuple, dict[str, Any]]:
+        """Each sample's latest verdict by this verifier, of any version, by sample key."""
+        return {sample_key(v): v for v in self.query("SELECT * FROM latest_verdicts(?)", [verifier])}
+
+    def unscored(self, model: str, revision: str, sampling_hash: str, prompt_hashes: list[str],
+                 answer: tuple[str, str], signal: tuple[str, str]) -> list[dict[str, Any]]:
+        """Samples (every column) of these prompts missing the `answer` verdict or the `signal` verdict, each
+        a (verifier, version); `needs_verdict` and `needs_signals` say which."""
+        return self.query(
+            f"""SELECT s.*, v.reason IS NULL AS needs_verdict, g.reason IS NULL AS needs_signals
+                FROM samples s JOIN _wanted USING (prompt_hash)
+                LEFT JOIN verdicts_of(?, ?) v USING ({_KEY_SQL}) LEFT JOIN verdicts_of(?, ?) g USING ({_KEY_SQL})
+                WHERE s.model = ? AND s.revision = ? AND s.sampling_hash = ?
+                  AND (v.reason IS NULL OR g.reason IS NULL)""",
+            [*answer, *signal, model, revision, sampling_hash], _wanted={"prompt_hash": prompt_hashes})
+
+    def scored(self, model: str, revision: str, sampling_hash: str, problems: dict[str, list], k: int,
+               answer: tuple[str, str], signals: tuple[Sequence[str], str]) -> list[dict[str, Any]]:
+        """One row per stored sample (index < k) of `problems` ({"prompt_hash": [...], "pid": [...]}), ordered
+        by (pid, sample_index): the sample's problem_id (pid), finish and tokens, its `answer` verdict
+        (verifier, version), and for each verifier of `signals` (names, version) `<name>_score`,
+        `<name>_correct` and `<name>_reason`; NULL where a verdict is missing."""
+        names, version = signals
+        columns = "".join(f", g{i}.score AS {n}_score, g{i}.correct AS {n}_correct, g{i}.reason AS {n}_reason"
+                          for i, n in enumerate(names))
+        joins = "".join(f" LEFT JOIN verdicts_of(?, ?) g{i} USING ({_KEY_SQL})" for i in range(len(names)))
+        return self.query(
+            f"""SELECT p.pid AS problem_id, s.sample_index, s.finish_reason, s.completion_tokens,
+                       v.correct, v.score, v.reason, v.extracted, v.normalized{columns}
+                FROM samples s JOIN _problems p USING (prompt_hash)
+                LEFT JOIN verdicts_of(?, ?) v USING ({_KEY_SQL}){joins}
+                WHERE s.model = ? AND s.revision = ? AND s.sampling_hash = ? AND s.sample_index < ?
+                ORDER BY p.pid, s.sample_index""",
+            [*answer, *(p for n in names for p in (n, version)), model, revision, sampling_hash, k],
+            _problems=problems)
 
     def existing_keys(self, model: str, revision: str, sampling_hash: str,
                       prompt_hashes: Iterable[str]) -> set[tuple[str, int]]:
@@ -155,16 +248,14 @@ class Store:
         return {t: len(list((self.root / t).glob("*.parquet"))) for t in ("samples", "verdicts")}
 
 
-def _deduplicated(table: str, source: str) -> str:
+def _deduplicated(table: str, source: str, where: str = "") -> str:
     """One row per key. A sample's first write wins (a duplicate can only come from two writers racing);
-    a verdict's latest write wins (a re-score that changed its mind under the same verifier version)."""
+    a verdict's latest write wins (a re-score that changed its mind under the same verifier version).
+    `where` may only filter on key columns, so filtering before the window drops no winner."""
     partition, order = (_KEY_SQL + ", verifier, verifier_version", "DESC") if table == "verdicts" else (_KEY_SQL, "")
-    return (f"SELECT * FROM {source} "
+    return (f"SELECT * FROM {source} {f'WHERE {where} ' if where else ''}"
             f"QUALIFY row_number() OVER (PARTITION BY {partition} ORDER BY created_at {order}) = 1")
 
 
-def sample_for_verifier(completion: str, reasoning: str | None, think_prefilled: bool) -> tuple[str, bool]:
-    """The text the verifier reads: separately returned reasoning goes back inside <think>…</think>."""
-    if reasoning:
-        return f"<think>{reasoning}</think>{completion}", False
-    return completion, think_prefilled
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"

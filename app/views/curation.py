@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app import queries, sources, ui
+from app import curation_queries, sources, ui
 from curation.card import funnel
 from curation.db import table_exists
 
@@ -31,7 +31,7 @@ def _open(workdir: str) -> sources.Curation | None:
 
 def side_by_side(con, reasons: list[str]) -> None:
     reason = st.selectbox("Dropped for", ["any reason"] + reasons, key="cur_reason")
-    pairs = queries.curation_side_by_side(con, None if reason == "any reason" else reason)
+    pairs = curation_queries.side_by_side(con, None if reason == "any reason" else reason)
     if pairs.empty:
         st.caption("No prompt has both a kept sample and a sample dropped for this reason.")
         return
@@ -68,7 +68,7 @@ def render() -> None:
     if not table_exists(con, "filtered"):
         st.info("The filter stage has not run yet.")
         return
-    dropped = queries.curation_drop_reasons(con)
+    dropped = curation_queries.drop_reasons(con)
     st.subheader("Why samples were dropped")
     st.altair_chart(alt.Chart(dropped).mark_bar().encode(
         x="sum(samples):Q", y=alt.Y("outcome:N", sort="-x"), color="domain:N"), width="stretch")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app import queries, sample_view, ui
+from evals.store import KEY
 from evals.verifiers.verdict import REASONS
 
 
@@ -48,7 +49,7 @@ def render() -> None:
     picked = st.selectbox("Sample", range(len(rows)), index=picked, key=f"s_pick_{hash(f)}_{page}",
                           format_func=lambda i: f"{rows.model[i]} · {rows.problem_id[i]} #{rows.sample_index[i]} · "
                                                 f"{rows.reason[i]}")
-    key = rows.iloc[picked][["model", "revision", "prompt_hash", "sampling_hash", "sample_index"]].to_dict()
+    key = rows.iloc[picked][list(KEY)].to_dict()
     key["sample_index"] = int(key["sample_index"])
     detail = ctx.q("sample_detail", key)
     if detail is None:

@@ -51,3 +51,11 @@ def split_answer_region(
         truncated=never_closed or by_length,
         has_thinking=has_thinking,
     )
+
+
+def sample_for_verifier(completion: str, reasoning: str | None, think_prefilled: bool) -> tuple[str, bool]:
+    """The text a verifier reads, and whether its thinking was prefilled: reasoning that the engine returned
+    separately goes back inside <think>…</think>, so the answer region is read as in one completion."""
+    if reasoning:
+        return f"{THINK_OPEN}{reasoning}{THINK_CLOSE}{completion}", False
+    return completion, think_prefilled

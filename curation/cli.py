@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from evals.config_flags import add_options, build, read_config
+from evals.errors import R1EvalsError
 
 DEFAULT_WORKDIR = "runs/curation"
 HELP = {
@@ -120,6 +121,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return synthetic_main(argv[1:]) or 0
     args = parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except R1EvalsError as exc:  # the library's typed errors: their message, their exit code
+        print(exc, file=sys.stderr)
+        return exc.exit_code
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     from curation import stages
     from curation.db import Workspace
 

@@ -66,7 +66,7 @@ def add_files(ws: Workspace, con: duckdb.DuckDBPyConnection, paths: list[str], n
     lacking = [c for c in REQUIRED if c not in names]
     if lacking:
         raise DataError(f"{', '.join(map(str, parquet))}: sample files need columns {list(REQUIRED)}; lacking "
-                         f"{lacking} (prompt_id must name an ingested prompt; rename your columns or re-export)")
+                        f"{lacking} (prompt_id must name an ingested prompt; rename your columns or re-export)")
     source_sql = f"read_parquet({located}, union_by_name = true, file_row_number = true)"
     select = _select(source_sql, names, name, model)
     return _register(con, name, "files", located, model, None, select)
@@ -126,15 +126,15 @@ def _register(con: duckdb.DuckDBPyConnection, name: str, kind: str, location: st
             dupes = count(con, "SELECT count(*) FROM (SELECT sample_id FROM samples GROUP BY ALL HAVING count(*) > 1)")
             if dupes:
                 raise DataError(f"source {name!r} repeats {dupes:,} sample ids (prompt_id/model/sample_index) that are "
-                                 "already registered or repeated in the files; give each sample its own sample_index, "
-                                 "or a --model name of its own")
+                                "already registered or repeated in the files; give each sample its own sample_index, "
+                                "or a --model name of its own")
             unknown = count(con, f"SELECT count(*) FROM samples s ANTI JOIN prompts p USING (prompt_id) "
                                  f"WHERE s.source = {_q(name)}")
             if unknown:
                 example = con.execute("SELECT s.prompt_id FROM samples s ANTI JOIN prompts p USING (prompt_id) "
                                       "WHERE s.source = ? LIMIT 1", [name]).fetchall()[0][0]
                 raise DataError(f"source {name!r}: {unknown:,} samples name prompts that were never ingested "
-                                 f"(e.g. {example!r}); ingest their prompt set first")
+                                f"(e.g. {example!r}); ingest their prompt set first")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -9,7 +9,7 @@ from these dataclasses, and `--help` must stay instant.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .config_flags import option

@@ -42,8 +42,8 @@ def pair_flag(text: str) -> tuple[str, object]:
 
 def text_pair_flag(text: str) -> tuple[str, str]:
     """`KEY=VALUE`, the value kept as text (a file path, a name)."""
-    key, value = pair_flag(text)
-    return key, text.partition("=")[2] if not isinstance(value, str) else value
+    key, value = pair_flag(text)  # its checks; a JSON string loses its quotes there, as before
+    return key, value if isinstance(value, str) else text.partition("=")[2]
 
 
 def option(default: Any = dataclasses.MISSING, *, help: str, flags: tuple[str, ...] = (),  # noqa: A002
@@ -102,7 +102,7 @@ def build(cls: type, section: dict[str, Any], args: argparse.Namespace) -> Any:
     unknown = set(section) - {f.name for f in dataclasses.fields(cls)}
     if unknown:
         raise ConfigError(f"config: unknown keys {sorted(unknown)} for {cls.__name__}; "
-                         f"known: {[f.name for f in dataclasses.fields(cls)]}")
+                          f"known: {[f.name for f in dataclasses.fields(cls)]}")
     return cls(**{**section, **given})
 
 

@@ -99,7 +99,7 @@ def _accumulation(total: int, per_device: int, what: str) -> int:
     per_step = per_device * _world()
     if total % per_step:
         raise ConfigError(f"{what} = {total} is not a multiple of per_device_batch x processes = {per_step}; "
-                         "change --per-device-batch")
+                          "change --per-device-batch")
     return total // per_step
 
 
@@ -152,7 +152,7 @@ def grpo_args(o: GRPOOptions, use_cpu: bool, vllm_mode: str | None) -> dict[str,
             args["vllm_server_base_url"] = o.vllm_server_url
     if len(args["reward_weights"]) != len(o.rewards):
         raise ConfigError(f"reward_weights {o.reward_weights} has {len(args['reward_weights'])} values for "
-                         f"{len(o.rewards)} rewards {o.rewards}")
+                          f"{len(o.rewards)} rewards {o.rewards}")
     return {**args, **o.trl}
 
 

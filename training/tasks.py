@@ -22,7 +22,6 @@ from typing import Any
 
 from evals.errors import UsageError
 
-
 INSTRUCTION = "Put your final answer within \\boxed{}."
 
 

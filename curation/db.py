@@ -19,6 +19,8 @@ from typing import Any
 
 import duckdb
 
+from evals.errors import DataError
+
 DB_NAME = "curation.duckdb"
 DOMAINS = ("math", "code", "stem", "logic", "general")
 REASONING_DOMAINS = ("math", "code", "stem", "logic")
@@ -57,7 +59,7 @@ class Workspace:
 
     def connect(self, read_only: bool = False, memory_limit: str = "4GB") -> duckdb.DuckDBPyConnection:
         if read_only and not self.path.exists():
-            raise SystemExit(f"{self.path} does not exist: run `python -m curation ingest` first")
+            raise DataError(f"{self.path} does not exist: run `python -m curation ingest` first")
         con = duckdb.connect(str(self.path), read_only=read_only)
         # Bounded memory: joins and sorts spill to disk instead of growing past the limit.
         con.execute(f"SET memory_limit = '{memory_limit}'")

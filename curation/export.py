@@ -28,6 +28,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
+from evals.errors import ConfigError, SetupError
 from evals.verifiers import split_answer_region
 from evals.verifiers.answer_region import sample_for_verifier
 
@@ -79,7 +80,7 @@ def assistant_turn(completion: str, reasoning: str | None, think_prefilled: bool
 def run_export(ws: Any, con: Any, options: ExportOptions) -> dict[str, Any]:
     unknown = [f for f in options.formats if f not in FORMATS]
     if unknown:
-        raise SystemExit(f"unknown export format {unknown}; use {FORMATS}")
+        raise ConfigError(f"unknown export format {unknown}; use {FORMATS}")
     targets = pa.table({"domain": list(options.targets), "target": [int(v) for v in options.targets.values()]},
                        schema=pa.schema([("domain", pa.string()), ("target", pa.int64())]))
     con.register("_targets", targets)
@@ -169,7 +170,7 @@ def _push(out: Path, options: ExportOptions) -> None:
     try:
         from huggingface_hub import HfApi
     except ImportError as exc:
-        raise SystemExit("--push-to-hub needs huggingface_hub: pip install -e '.[hf]'") from exc
+        raise SetupError("--push-to-hub needs huggingface_hub: pip install -e '.[hf]'") from exc
     api = HfApi()
     api.create_repo(options.push_to_hub, repo_type="dataset", private=options.private, exist_ok=True)
     api.upload_folder(folder_path=str(out), repo_id=options.push_to_hub, repo_type="dataset",

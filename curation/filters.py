@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from evals.config import R1_PROTOCOL
 from evals.verifiers.readability import Thresholds
 from evals.verifiers.verdict import CurationReason, Reason
 
@@ -28,7 +29,7 @@ _DEFAULTS = Thresholds()
 class FilterOptions:
     """Every field is a flag of `python -m curation filter`."""
     min_tokens: int = 1
-    max_tokens: int = 32768
+    max_tokens: int = R1_PROTOCOL.max_tokens  # the generation limit: longer samples were cut
     max_paragraph_words: int = _DEFAULTS.max_paragraph_words
     max_code_blocks: int = _DEFAULTS.max_code_blocks
     code_block_domains: list[str] = field(default_factory=lambda: ["code"])  # domains where code in the CoT is fine

@@ -13,45 +13,29 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from evals.backends import Request, derive_seed
-from evals.runner import RunConfig, Runner, stream_to_store
+from evals.config import GenerationConfig, run_config
+from evals.runner import Runner, stream_to_store
 
 from .db import Workspace
 from .samples import add_store
 
 
 @dataclass
-class GenerateOptions:
-    """Every field is a flag of `python -m curation generate`."""
-    model: str = "smollm2-135m-instruct"
+class GenerateOptions(GenerationConfig):
+    """Every field is a flag of `python -m curation generate`: the evaluation's generation fields, with the
+    review's recipe as defaults (16 samples per prompt at temperature 1.0), and curation's own."""
     samples: int = 16
     temperature: float = 1.0
-    top_p: float = 0.95
-    max_tokens: int | None = None  # None: the model's default (32,768 for the R1 family)
-    seed: int = 0
-    backend: str | None = None
-    base_url: str | None = None
-    served_model: str | None = None
-    revision: str | None = None
-    shard: tuple[int, int] = (0, 1)
     domains: list[str] | None = None
-    limit: int | None = None  # only the first N prompts (in ingest order), e.g. for a trial
-    batch_size: int = 8
-    concurrency: int = 32
-    dtype: str = "auto"
-    engine_args: dict[str, Any] = field(default_factory=dict)
     register_only: bool = False  # only (re-)register the store's samples, e.g. after merging shards
 
 
 def generate(ws: Workspace, con: Any, options: GenerateOptions) -> dict[str, Any]:
-    config = RunConfig(model=options.model, backend=options.backend, base_url=options.base_url,
-                       served_model=options.served_model, revision=options.revision,
-                       temperature=options.temperature, top_p=options.top_p, max_tokens=options.max_tokens,
-                       seed=options.seed, db=str(ws.store_dir), shard=options.shard, batch_size=options.batch_size,
-                       concurrency=options.concurrency, dtype=options.dtype, engine_args=options.engine_args)
+    config = run_config(options, db=str(ws.store_dir))
     runner = Runner(config)
     name = f"generated:{runner.spec.name}:{runner.sampling.hash}"
     try:

@@ -21,6 +21,7 @@ from typing import Any
 import pyarrow as pa
 
 from evals.backends import Request, Sampling, open_backend
+from evals.errors import UsageError
 from evals.verifiers import split_answer_region
 from evals.verifiers.answer_region import sample_for_verifier
 
@@ -72,7 +73,7 @@ def parse_reply(reply: str) -> bool | None:
 
 def run_judge(con: Any, options: JudgeOptions) -> dict[str, Any]:
     if not options.base_url or not options.judge_model:
-        raise SystemExit("judge needs --base-url (an OpenAI-compatible endpoint) and --judge-model")
+        raise UsageError("judge needs --base-url (an OpenAI-compatible endpoint) and --judge-model")
     rows = con.execute(PENDING, [options.judge_model]).fetchall()[: options.limit]
     print(f"[curation] judge: {len(rows):,} samples await {options.judge_model}", file=sys.stderr)
     if not rows:

@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from evals.store import Store
+from evals.errors import DataError
 
 from .db import Workspace, count, create_samples_view, sql_list
 
@@ -55,7 +56,7 @@ def add_files(ws: Workspace, con: duckdb.DuckDBPyConnection, paths: list[str], n
     files = [Path(p) for p in paths]
     missing = [str(p) for p in files if not p.exists()]
     if missing:
-        raise SystemExit(f"no such sample file: {', '.join(missing)}")
+        raise DataError(f"no such sample file: {', '.join(missing)}")
     parquet = [p for p in files if p.suffix == ".parquet"]
     others = [p for p in files if p.suffix != ".parquet"]
     if others:
@@ -65,8 +66,8 @@ def add_files(ws: Workspace, con: duckdb.DuckDBPyConnection, paths: list[str], n
              .fetchall()}
     lacking = [c for c in REQUIRED if c not in names]
     if lacking:
-        raise SystemExit(f"{', '.join(map(str, parquet))}: sample files need columns {list(REQUIRED)}; lacking "
-                         f"{lacking} (prompt_id must name an ingested prompt; rename your columns or re-export)")
+        raise DataError(f"{', '.join(map(str, parquet))}: sample files need columns {list(REQUIRED)}; lacking "
+                        f"{lacking} (prompt_id must name an ingested prompt; rename your columns or re-export)")
     source_sql = f"read_parquet({located}, union_by_name = true, file_row_number = true)"
     select = _select(source_sql, names, name, model)
     return _register(con, name, "files", located, model, None, select)
@@ -80,7 +81,7 @@ def _convert(ws: Workspace, files: list[Path], name: str) -> Path:
     for path in files:
         for number, record in read_records(path):
             if not isinstance(record, dict) or not all(record.get(c) is not None for c in REQUIRED):
-                raise SystemExit(f"{path}: record {number} needs fields {list(REQUIRED)}; fix or drop it")
+                raise DataError(f"{path}: record {number} needs fields {list(REQUIRED)}; fix or drop it")
             row = {c: record.get(c) for c in COLUMNS}
             if row.get("sample_index") is None:
                 row["sample_index"] = seen.get(row["prompt_id"], 0)
@@ -94,7 +95,7 @@ def _convert(ws: Workspace, files: list[Path], name: str) -> Path:
     try:
         table = pa.Table.from_pylist(rows, schema=schema)
     except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
-        raise SystemExit(f"{', '.join(map(str, files))}: a column has the wrong type ({exc}); expected {COLUMNS}") from exc
+        raise DataError(f"{', '.join(map(str, files))}: a column has the wrong type ({exc}); expected {COLUMNS}") from exc
     pq.write_table(table, temp, compression="zstd")
     temp.replace(target)
     return target
@@ -124,16 +125,16 @@ def _register(con: duckdb.DuckDBPyConnection, name: str, kind: str, location: st
         if check_duplicates:
             dupes = count(con, "SELECT count(*) FROM (SELECT sample_id FROM samples GROUP BY ALL HAVING count(*) > 1)")
             if dupes:
-                raise SystemExit(f"source {name!r} repeats {dupes:,} sample ids (prompt_id/model/sample_index) that are "
-                                 "already registered or repeated in the files; give each sample its own sample_index, "
-                                 "or a --model name of its own")
+                raise DataError(f"source {name!r} repeats {dupes:,} sample ids (prompt_id/model/sample_index) that are "
+                                "already registered or repeated in the files; give each sample its own sample_index, "
+                                "or a --model name of its own")
             unknown = count(con, f"SELECT count(*) FROM samples s ANTI JOIN prompts p USING (prompt_id) "
                                  f"WHERE s.source = {_q(name)}")
             if unknown:
                 example = con.execute("SELECT s.prompt_id FROM samples s ANTI JOIN prompts p USING (prompt_id) "
                                       "WHERE s.source = ? LIMIT 1", [name]).fetchall()[0][0]
-                raise SystemExit(f"source {name!r}: {unknown:,} samples name prompts that were never ingested "
-                                 f"(e.g. {example!r}); ingest their prompt set first")
+                raise DataError(f"source {name!r}: {unknown:,} samples name prompts that were never ingested "
+                                f"(e.g. {example!r}); ingest their prompt set first")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

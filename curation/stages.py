@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from evals.errors import DataError
+
 from .db import Workspace
 from .card import funnel
 
@@ -37,7 +39,7 @@ def ingest(ws: Workspace, options: Any) -> dict[str, Any]:
         try:
             rows, errors = ingest_rows(options)
         except IngestError as exc:
-            raise SystemExit(str(exc)) from exc
+            raise DataError(str(exc)) from exc
         first = con.execute("SELECT coalesce(max(ingest_order) + 1, 0) FROM prompts").fetchall()[0][0]
         table = to_table(rows, first)
         if table.num_rows:

@@ -18,49 +18,25 @@ import json
 import sys
 from collections.abc import Sequence
 
-from evals.config_flags import pair_flag, shard_flag
+from evals.config import R1_PROTOCOL, RunConfig
+from evals.config_flags import add_options, build, pair_flag
+from evals.errors import R1EvalsError
 from evals.verifiers.registry import text_reference_kinds
 
-DEFAULT_DB = "runs/store"
+DEFAULT_DB = RunConfig.db
 
 
 def _add_run(sub: argparse._SubParsersAction) -> None:
+    r1 = R1_PROTOCOL
     run = sub.add_parser(
         "run", help="evaluate a model (R1 protocol by default), resuming whatever is already stored",
         description="Generate the samples that are missing from the store, verify them, and report pass@1 "
-                    "(mean over k samples, 95%% bootstrap CI), cons@k and pass@k. Defaults follow the DeepSeek-R1 "
-                    "protocol: temperature 0.6, top-p 0.95, 32,768 new tokens, k = 64 (AIME), 4 (MATH-500), "
-                    "8 (GPQA). Re-running a killed command finishes it; nothing stored is generated twice.",
+                    "(mean over k samples, 95% bootstrap CI), cons@k and pass@k. Defaults follow the DeepSeek-R1 "
+                    f"protocol: temperature {r1.temperature}, top-p {r1.top_p}, {r1.max_tokens:,} new tokens, "
+                    "k = 64 (AIME), 4 (MATH-500), 8 (GPQA). Re-running a killed command finishes it; nothing "
+                    "stored is generated twice.",
     )
-    run.add_argument("--model", default="smollm2-135m-instruct",
-                     help="registry name (see `python -m evals models`), Hub id, or local path")
-    run.add_argument("--revision", help="Hub revision of the model (default: main)")
-    run.add_argument("--benchmark", help="comma-separated, e.g. aime24,math500 (default: the model's)")
-    run.add_argument("--samples", "-k", type=int, help="samples per problem (default: per benchmark)")
-    run.add_argument("--limit", type=int, help="only the first N problems of each benchmark")
-    run.add_argument("--backend", metavar="{vllm,openai,hf,replay}",
-                     help="default: openai with --base-url, replay with --replay, hf for small models on CPU, "
-                          "else vllm; or module:Class for your own engine")
-    run.add_argument("--base-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1")
-    run.add_argument("--served-model", help="model name the server answers to (default: the Hub id)")
-    run.add_argument("--max-tokens", type=int, help="max new tokens (default: 32768, or the model's)")
-    run.add_argument("--temperature", type=float, default=0.6)
-    run.add_argument("--top-p", type=float, default=0.95)
-    run.add_argument("--seed", type=int, default=0, help="base seed; each sample's seed derives from it")
-    run.add_argument("--db", default=DEFAULT_DB, help=f"store directory (default: {DEFAULT_DB})")
-    run.add_argument("--shard", type=shard_flag, default=(0, 1), help="i/N: evaluate every N-th problem from i")
-    run.add_argument("--batch-size", type=int, default=8, help="hf backend batch size")
-    run.add_argument("--concurrency", type=int, default=32, help="openai backend requests in flight")
-    run.add_argument("--dtype", default="auto",
-                     help="auto, float32, bfloat16, float16 (hf, vllm; with openai: recorded as the server's dtype)")
-    run.add_argument("--engine-arg", type=pair_flag, action="append", default=[], metavar="KEY=VALUE",
-                     help="passed to vllm.LLM, e.g. tensor_parallel_size=2 (repeatable)")
-    run.add_argument("--replay", action="append", default=[], metavar="FILE",
-                     help="completions to score instead of generating (JSONL, JSON, CSV, parquet; repeatable)")
-    run.add_argument("--data", type=pair_flag, action="append", default=[], metavar="BENCHMARK=PATH",
-                     help="local data file for a benchmark, e.g. gpqa_diamond=gpqa_diamond.csv")
-    run.add_argument("--verify-workers", type=int, help="verifier processes (default: all cores)")
-    run.add_argument("--verify-timeout", type=float, default=5.0, help="hard limit per verification (s)")
+    add_options(run, RunConfig)
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -150,16 +126,9 @@ def _add_verify(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .runner import RunConfig, Runner
+    from .runner import Runner
 
-    config = RunConfig(
-        model=args.model, benchmarks=args.benchmark.split(",") if args.benchmark else None, samples=args.samples,
-        limit=args.limit, backend=args.backend, base_url=args.base_url, served_model=args.served_model,
-        revision=args.revision, temperature=args.temperature, top_p=args.top_p, max_tokens=args.max_tokens,
-        seed=args.seed, db=args.db, shard=args.shard, batch_size=args.batch_size, concurrency=args.concurrency,
-        dtype=args.dtype, engine_args=dict(args.engine_arg), replay=args.replay,
-        data={k: str(v) for k, v in args.data}, verify_workers=args.verify_workers, verify_timeout=args.verify_timeout,
-    )
+    config = build(RunConfig, {}, args)
     try:
         Runner(config).run()
     except (ValueError, FileNotFoundError) as exc:
@@ -210,6 +179,14 @@ def _list(command: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except R1EvalsError as exc:  # the library's typed errors: their message, their exit code
+        print(exc, file=sys.stderr)
+        return exc.exit_code
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "run":
         return _run(args)
     if args.command in ("show", "rescore"):

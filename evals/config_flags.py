@@ -15,6 +15,8 @@ import typing
 from pathlib import Path
 from typing import Any
 
+from .errors import ConfigError
+
 
 def shard_flag(text: str) -> tuple[int, int]:
     """`i/N` (this machine takes every N-th item from i)."""
@@ -38,30 +40,57 @@ def pair_flag(text: str) -> tuple[str, object]:
         return key, value
 
 
-def add_options(parser: argparse.ArgumentParser, cls: type, helps: dict[str, str],
+def text_pair_flag(text: str) -> tuple[str, str]:
+    """`KEY=VALUE`, the value kept as text (a file path, a name)."""
+    key, value = pair_flag(text)  # its checks; a JSON string loses its quotes there, as before
+    return key, value if isinstance(value, str) else text.partition("=")[2]
+
+
+def option(default: Any = dataclasses.MISSING, *, help: str, flags: tuple[str, ...] = (),  # noqa: A002
+           metavar: str | None = None, choices: tuple[Any, ...] | None = None, repeat: bool = False,
+           default_factory: Any = dataclasses.MISSING) -> Any:
+    """A dataclass field that documents its flag: help text, and when the defaults do not fit, the flag
+    names (``flags``), ``metavar``, ``choices``, and ``repeat`` (a list given as a repeated flag rather
+    than comma-separated)."""
+    metadata = {"help": help, "flags": flags, "metavar": metavar, "choices": choices, "repeat": repeat}
+    if default_factory is not dataclasses.MISSING:
+        return dataclasses.field(default_factory=default_factory, metadata=metadata)
+    return dataclasses.field(default=default, metadata=metadata)
+
+
+def add_options(parser: argparse.ArgumentParser, cls: type, helps: dict[str, str] | None = None,
                 positional: tuple[str, ...] = ()) -> None:
-    """One flag per dataclass field (defaults suppressed, so only what is given overrides the config file)."""
+    """One flag per dataclass field (defaults suppressed, so only what is given overrides the config file).
+    Help text: ``helps[name]``, else the field's ``option(help=...)``, else its name."""
     hints = typing.get_type_hints(cls)
     for f in dataclasses.fields(cls):
         kind, default = hints[f.name], f.default if f.default is not dataclasses.MISSING else f.default_factory()
-        helptext = f"{helps.get(f.name, f.name.replace('_', ' '))} (default: {default})"
+        text = (helps or {}).get(f.name) or f.metadata.get("help") or f.name.replace("_", " ")
         if f.name in positional:
-            parser.add_argument(f.name, help=helps.get(f.name))
+            parser.add_argument(f.name, help=text)
             continue
-        flag = "--" + f.name.replace("_", "-")
-        options: dict[str, Any] = {"default": argparse.SUPPRESS, "help": helptext, "dest": f.name}
+        if "default" not in text and default not in (None, {}, [], ()):  # no "(default: None)" noise
+            text = f"{text} (default: {default})"
+        flags = f.metadata.get("flags") or ("--" + f.name.replace("_", "-"),)
+        options: dict[str, Any] = {"default": argparse.SUPPRESS, "help": text, "dest": f.name}
+        options.update({key: f.metadata[key] for key in ("metavar", "choices") if f.metadata.get(key)})
+        args = typing.get_args(kind)
         if kind is bool:
-            parser.add_argument(flag, action=argparse.BooleanOptionalAction, **options)
-        elif typing.get_origin(kind) is dict:
-            parser.add_argument(flag.rstrip("s"), type=pair_flag, action="append", **options)
+            parser.add_argument(*flags, action=argparse.BooleanOptionalAction, **options)
+        elif typing.get_origin(kind) is dict:  # repeated KEY=VALUE; dict[str, str] keeps values as text
+            parse = text_pair_flag if args[1:] == (str,) else pair_flag
+            flags = f.metadata.get("flags") or (flags[0].rstrip("s"),)
+            parser.add_argument(*flags, type=parse, action="append", **options)
         elif typing.get_origin(kind) is tuple:
-            parser.add_argument(flag, type=shard_flag, **options)
-        elif typing.get_origin(kind) is list or list in typing.get_args(kind) or \
-                any(typing.get_origin(a) is list for a in typing.get_args(kind)):
-            parser.add_argument(flag, type=lambda s: [x for x in s.split(",") if x], **options)
+            parser.add_argument(*flags, type=shard_flag, **options)
+        elif typing.get_origin(kind) is list or list in args or any(typing.get_origin(a) is list for a in args):
+            if f.metadata.get("repeat"):
+                parser.add_argument(*flags, action="append", **options)
+            else:
+                parser.add_argument(*flags, type=lambda s: [x for x in s.split(",") if x], **options)
         else:
-            scalar = next((a for a in typing.get_args(kind) if a is not type(None)), kind)
-            parser.add_argument(flag, type=scalar if scalar in (int, float) else str, **options)
+            scalar = next((a for a in args if a is not type(None)), kind)
+            parser.add_argument(*flags, type=scalar if scalar in (int, float) else str, **options)
 
 
 def build(cls: type, section: dict[str, Any], args: argparse.Namespace) -> Any:
@@ -72,8 +101,8 @@ def build(cls: type, section: dict[str, Any], args: argparse.Namespace) -> Any:
             given[name] = dict(value)
     unknown = set(section) - {f.name for f in dataclasses.fields(cls)}
     if unknown:
-        raise SystemExit(f"config: unknown keys {sorted(unknown)} for {cls.__name__}; "
-                         f"known: {[f.name for f in dataclasses.fields(cls)]}")
+        raise ConfigError(f"config: unknown keys {sorted(unknown)} for {cls.__name__}; "
+                          f"known: {[f.name for f in dataclasses.fields(cls)]}")
     return cls(**{**section, **given})
 
 
@@ -83,7 +112,7 @@ def read_config(path: str | None) -> dict[str, Any]:
         return {}
     file = Path(path)
     if not file.exists():
-        raise SystemExit(f"--config {path}: no such file")
+        raise ConfigError(f"--config {path}: no such file")
     text = file.read_text(encoding="utf-8")
     try:
         if path.endswith(".toml"):
@@ -92,4 +121,4 @@ def read_config(path: str | None) -> dict[str, Any]:
             return tomllib.loads(text)
         return json.loads(text)
     except ValueError as exc:
-        raise SystemExit(f"--config {path}: not valid {'TOML' if path.endswith('.toml') else 'JSON'}: {exc}") from exc
+        raise ConfigError(f"--config {path}: not valid {'TOML' if path.endswith('.toml') else 'JSON'}: {exc}") from exc

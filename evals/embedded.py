@@ -83,8 +83,14 @@ def prepare() -> Path:
     return target
 
 
-if __name__ == "__main__":
-    if len(sys.argv) > 1:
+def main(argv: list[str]) -> int:
+    """`python -m evals.embedded`: prepare the model and print its directory."""
+    if argv:
         print(__doc__)
-        raise SystemExit(0 if sys.argv[1] in ("-h", "--help") else 2)
+        return 0 if argv[0] in ("-h", "--help") else 2
     print(prepare())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

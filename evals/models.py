@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .config import R1_PROTOCOL
+
 R1_BENCHMARKS = ("aime24", "aime25", "math500", "gpqa_diamond")
 # Above this size a CPU run of the transformers backend is hopeless at reasoning lengths.
 CPU_MAX_PARAMS_B = 2.0
@@ -26,13 +28,13 @@ class ModelSpec:
     revision: str = "main"
     benchmarks: tuple[str, ...] = R1_BENCHMARKS
     samples: dict[str, int] = field(default_factory=dict)  # per-benchmark k, overriding the benchmark's
-    max_tokens: int = 32768
+    max_tokens: int = R1_PROTOCOL.max_tokens
     max_model_len: int | None = None
     notes: str = ""
 
 
 def _r1(name: str, hub: str, params: float, notes: str = "") -> ModelSpec:
-    return ModelSpec(name, hub, params, think_prefilled=True, max_model_len=32768 + 4096, notes=notes)
+    return ModelSpec(name, hub, params, think_prefilled=True, max_model_len=R1_PROTOCOL.max_tokens + 4096, notes=notes)
 
 
 MODELS: dict[str, ModelSpec] = {

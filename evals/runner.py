@@ -14,7 +14,7 @@ import os
 import platform
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -23,39 +23,15 @@ from tqdm import tqdm
 from . import report
 from .backends import Backend, Completion, Request, Sampling, derive_seed, open_backend, prompt_opens_think
 from .benchmarks import PROMPT_VERSION, Benchmark, Problem, get_benchmark
+from .config import RunConfig
+from .errors import DataError, SetupError, UsageError
 from .models import CPU_MAX_PARAMS_B, ModelSpec, local_weights, resolve_model
 from .scoring import eval_verifier_options, score_samples, unscored_samples
 from .store import Store
 from .verifiers import VERIFIER_VERSION, VerifierPool
 
 FLUSH_ROWS, FLUSH_SECONDS = 256, 1.0
-
-
-@dataclass
-class RunConfig:
-    """Every field is a `python -m evals run` flag; the resolved config is written beside the results."""
-    model: str = "smollm2-135m-instruct"
-    benchmarks: list[str] | None = None  # None: the model's defaults
-    samples: int | None = None  # k; None: the benchmark's R1 default (or the model's)
-    limit: int | None = None  # first N problems of each benchmark
-    backend: str | None = None  # None: openai with --base-url, else hf for small models, else vllm
-    base_url: str | None = None
-    served_model: str | None = None  # the name the server knows the model by (default: its Hub id)
-    revision: str | None = None
-    temperature: float = 0.6
-    top_p: float = 0.95
-    max_tokens: int | None = None  # None: the model's default (32,768 for the R1 family)
-    seed: int = 0
-    db: str = "runs/store"
-    shard: tuple[int, int] = (0, 1)
-    batch_size: int = 8
-    concurrency: int = 32
-    dtype: str = "auto"
-    engine_args: dict[str, Any] = field(default_factory=dict)
-    replay: list[str] = field(default_factory=list)
-    data: dict[str, str] = field(default_factory=dict)  # benchmark -> local data file
-    verify_workers: int | None = None
-    verify_timeout: float = 5.0
+__all__ = ["RunConfig", "Runner", "choose_backend", "stream_to_store"]
 
 
 def stream_to_store(completions: Iterator[Completion], total: int, desc: str,
@@ -84,15 +60,15 @@ def choose_backend(config: RunConfig, spec: ModelSpec) -> str:
     if name is None:
         name = "hf" if (spec.params_b or 0) <= CPU_MAX_PARAMS_B and not gpu else "vllm"
     if name == "openai" and not config.base_url:
-        raise SystemExit("--backend openai needs --base-url (e.g. http://127.0.0.1:8000/v1 from `vllm serve`)")
+        raise UsageError("--backend openai needs --base-url (e.g. http://127.0.0.1:8000/v1 from `vllm serve`)")
     if name in ("hf", "vllm") and not gpu and (spec.params_b or 0) > CPU_MAX_PARAMS_B:
-        raise SystemExit(
+        raise SetupError(
             f"{spec.name} has {spec.params_b:g}B parameters and this machine has no GPU: generating "
             f"{spec.max_tokens:,}-token reasoning traces on a CPU would take days. Run it on a GPU machine with "
             "vLLM installed (`pip install vllm`), or serve it elsewhere and pass --base-url URL."
         )
     if name == "vllm" and not _importable("vllm"):
-        raise SystemExit("--backend vllm needs vLLM: `pip install vllm` (GPU) or scripts/install_vllm_cpu.sh (CPU); "
+        raise SetupError("--backend vllm needs vLLM: `pip install vllm` (GPU) or scripts/install_vllm_cpu.sh (CPU); "
                          "or serve the model and pass --base-url")
     return name
 
@@ -145,7 +121,7 @@ class Runner:
                     problems = self.problems(bench)
                 except FileNotFoundError as exc:
                     if self.config.benchmarks:  # asked for by name: an error
-                        raise SystemExit(str(exc)) from exc
+                        raise DataError(str(exc)) from exc
                     print(f"[evals] skipping default benchmark {name}: {exc}", file=sys.stderr)
                     continue
                 results.append(self.run_benchmark(bench, problems))

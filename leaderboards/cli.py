@@ -21,7 +21,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     build = sub.add_parser(
         "build", help="render the leaderboard (Markdown, static HTML, CSV) from a store",
-        description="Render, from an evals store, our pass@1 ± 95%% CI, cons@k and pass@k beside the paper's "
+        description="Render, from an evals store, our pass@1 ± 95% CI, cons@k and pass@k beside the paper's "
                     "numbers for the same model and benchmark (delta, and a flag where the paper's number is "
                     "outside our interval), the manifest of every run, and the paper's tables.")
     build.add_argument("--db", default=DEFAULT_DB, help=f"evals store directory (default: {DEFAULT_DB})")
@@ -45,15 +45,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "reference":
         return _reference(args)
+    from evals.errors import R1EvalsError
+
     from .build import FORMATS, build
-    from .measured import StoreError
 
     formats = FORMATS if args.format == "all" else (args.format,)
     try:
         written = build(args.db, formats, args.output, recompute=args.recompute, references=args.references)
-    except StoreError as exc:
+    except R1EvalsError as exc:  # e.g. measured.StoreError: --db is not an evals store
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return exc.exit_code
     for path in written:
         print(path)
     return 0

@@ -14,17 +14,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from evals.config import R1_PROTOCOL
+from evals.errors import DataError
 from evals.metrics import Estimate
 
 __all__ = ["NOT_RECORDED", "Run", "StoreError", "check_store", "estimates", "load_runs", "manifest_fields",
            "protocol_notes"]
 
 NOT_RECORDED = "not recorded"
-R1_SAMPLING = {"temperature": 0.6, "top_p": 0.95, "max_tokens": 32768}
+R1_SAMPLING = {key: getattr(R1_PROTOCOL, key) for key in ("temperature", "top_p", "max_tokens")}
 
 
-class StoreError(Exception):
+class StoreError(DataError):
     """The --db path is not an evals store; the message names the path and the fix."""
+
+    exit_code = 2
 
 
 @dataclass

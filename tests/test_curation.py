@@ -22,6 +22,7 @@ from curation.ingest import IngestOptions
 from curation.judge import JudgeOptions
 from curation.select import SelectOptions
 from curation.verify import VerifyOptions
+from evals.errors import DataError
 
 SENTENCES = [
     "First I will write down what the problem gives us and what it asks for.",
@@ -161,7 +162,7 @@ def test_ingest_refuses_bad_records_naming_file_record_and_fix(tmp_path):
                    + json.dumps({"question_text": "no problem field"}) + "\n"
                    + json.dumps({"problem": "No answer here"}) + "\n")
     ws = Workspace(tmp_path / "w")
-    with pytest.raises(SystemExit) as info:
+    with pytest.raises(DataError) as info:
         stages.ingest(ws, IngestOptions(source=str(bad), domain="math"))
     message = str(info.value)
     assert "record 2" in message and "--problem-field" in message
@@ -315,11 +316,11 @@ def test_sample_sources_refuse_unknown_prompts_and_repeated_ids(built, tmp_path)
     ws, _, _ = built
     stray = tmp_path / "stray.jsonl"
     stray.write_text(json.dumps({"prompt_id": "nope", "completion": "x"}) + "\n")
-    with pytest.raises(SystemExit, match="never ingested"):
+    with pytest.raises(DataError, match="never ingested"):
         stages.add_samples(ws, [str(stray)], "stray", "m")
     again = tmp_path / "again.jsonl"
     again.write_text(json.dumps({"prompt_id": "set:p1", "sample_index": 0, "model": "m", "completion": "x"}) + "\n")
-    with pytest.raises(SystemExit, match="repeats"):
+    with pytest.raises(DataError, match="repeats"):
         stages.add_samples(ws, [str(again)], "again", None)
     assert rows(ws, "SELECT count(*) FROM sample_sources WHERE source IN ('stray', 'again')") == [(0,)]
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from evals.errors import ConfigError
 from evals.verifiers.format_check import verify_format
 from evals.verifiers.math_verifier import verify_math
 from tests.conftest import replay_file
@@ -172,9 +173,9 @@ def test_overrides_beat_the_preset_and_bad_batches_are_refused(tmp_path):
     o = resolve(GRPOOptions(preset="r1_reasoning", learning_rate=1e-6, reward_weights=["1", "0.5", "0.5"]), "grpo")
     assert o.learning_rate == 1e-6 and o.reward_weights == [1.0, 0.5, 0.5] and o.beta == 0.001
     assert o.output_dir.endswith("grpo-r1_reasoning")
-    with pytest.raises(SystemExit, match="not a multiple"):
+    with pytest.raises(ConfigError, match="not a multiple"):
         grpo_args(resolve(GRPOOptions(preset="cpu", per_device_batch=5), "grpo"), use_cpu=True, vllm_mode=None)
-    with pytest.raises(SystemExit, match="unknown grpo preset"):
+    with pytest.raises(ConfigError, match="unknown grpo preset"):
         resolve(GRPOOptions(preset="r2"), "grpo")
 
 

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 
 from evals.config_flags import add_options, build, read_config
 from evals.verifiers.registry import rule_kinds
+from evals.errors import R1EvalsError
 
 HELP = {
     "preset": "the paper's settings to start from (see `python -m training presets`)",
@@ -100,6 +101,14 @@ def _print_presets() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except R1EvalsError as exc:  # the library's typed errors: their message, their exit code
+        print(exc, file=sys.stderr)
+        return exc.exit_code
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "presets":
         _print_presets()
         return 0

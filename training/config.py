@@ -11,6 +11,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from evals.errors import ConfigError
+
 from .presets import GRPO_PRESETS, SFT_PRESETS
 
 DEFAULT_MODEL = "smollm2-135m-instruct"
@@ -77,7 +79,7 @@ def resolve(options: Any, command: str) -> Any:
     """Fill every unset field from the preset; raise with the known names when the preset is unknown."""
     presets = GRPO_PRESETS if command == "grpo" else SFT_PRESETS
     if options.preset not in presets:
-        raise SystemExit(f"unknown {command} preset {options.preset!r}; known: {sorted(presets)}")
+        raise ConfigError(f"unknown {command} preset {options.preset!r}; known: {sorted(presets)}")
     values = presets[options.preset]
     filled = {f.name: values[f.name] for f in dataclasses.fields(options)
               if getattr(options, f.name) is None and f.name in values}
@@ -96,8 +98,8 @@ def _world() -> int:
 def _accumulation(total: int, per_device: int, what: str) -> int:
     per_step = per_device * _world()
     if total % per_step:
-        raise SystemExit(f"{what} = {total} is not a multiple of per_device_batch x processes = {per_step}; "
-                         "change --per-device-batch")
+        raise ConfigError(f"{what} = {total} is not a multiple of per_device_batch x processes = {per_step}; "
+                          "change --per-device-batch")
     return total // per_step
 
 
@@ -149,8 +151,8 @@ def grpo_args(o: GRPOOptions, use_cpu: bool, vllm_mode: str | None) -> dict[str,
         if vllm_mode == "server" and o.vllm_server_url:
             args["vllm_server_base_url"] = o.vllm_server_url
     if len(args["reward_weights"]) != len(o.rewards):
-        raise SystemExit(f"reward_weights {o.reward_weights} has {len(args['reward_weights'])} values for "
-                         f"{len(o.rewards)} rewards {o.rewards}")
+        raise ConfigError(f"reward_weights {o.reward_weights} has {len(args['reward_weights'])} values for "
+                          f"{len(o.rewards)} rewards {o.rewards}")
     return {**args, **o.trl}
 
 

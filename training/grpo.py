@@ -10,6 +10,8 @@ import importlib.util
 import sys
 from pathlib import Path
 
+from evals.errors import SetupError, UsageError
+
 from .config import GRPOOptions, grpo_args, resolve
 from .data import load_prompts, stop_token, template_facts
 from .model import load, save_final
@@ -24,9 +26,9 @@ def vllm_mode(choice: str, gpu: bool) -> str | None:
     if choice == "auto":
         return "colocate"
     if choice not in ("colocate", "server"):
-        raise SystemExit(f"--vllm {choice!r}: use auto, off, colocate or server")
+        raise UsageError(f"--vllm {choice!r}: use auto, off, colocate or server")
     if not gpu:
-        raise SystemExit(f"--vllm {choice}: TRL's vLLM rollouts need a CUDA GPU; use --vllm off on this machine")
+        raise SetupError(f"--vllm {choice}: TRL's vLLM rollouts need a CUDA GPU; use --vllm off on this machine")
     return choice
 
 
@@ -36,7 +38,7 @@ def run(options: GRPOOptions) -> Path:
 
     o = resolve(options, "grpo")
     if not o.data:
-        raise SystemExit("grpo needs --data: a prompt set with reference answers "
+        raise UsageError("grpo needs --data: a prompt set with reference answers "
                          "(try `python -m training task arithmetic --out prompts.jsonl`)")
     gpu = torch.cuda.is_available()
     mode = vllm_mode(o.vllm, gpu)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from evals.config import R1_PROTOCOL
+
 # GRPO (paper §2.2 and the review's hyperparameter table): G=16, eps=10, beta=0.001, lr 3e-6, T=1.0,
 # 32 questions x 16 outputs = 512 completions per optimizer step, the reference policy replaced every
 # 400 steps, 8,192 outputs per rollout trained as 16 mini-batches for one inner epoch.
@@ -22,7 +24,7 @@ _PAPER_GRPO: dict[str, Any] = {
     "ref_sync_steps": 400,
     "temperature": 1.0,
     "top_p": 1.0,
-    "max_completion_length": 32768,
+    "max_completion_length": R1_PROTOCOL.max_tokens,  # the generation limit of the R1 protocol
     "max_prompt_length": 2048,
     "per_device_batch": 8,
     "bf16": True,
@@ -71,7 +73,7 @@ GRPO_NOTES: tuple[str, ...] = (
 
 # SFT (paper §2.3.3, §2.4, Table 6 via the review): cosine decay to a tenth of the initial rate,
 # sequences up to 32,768 tokens, 2-3 epochs (we take 2).
-_PAPER_SFT: dict[str, Any] = {"lr_min_ratio": 0.1, "max_length": 32768, "num_train_epochs": 2, "packing": True,
+_PAPER_SFT: dict[str, Any] = {"lr_min_ratio": 0.1, "max_length": R1_PROTOCOL.max_tokens, "num_train_epochs": 2, "packing": True,
                               "per_device_batch": 1, "bf16": True, "gradient_checkpointing": True}
 
 SFT_PRESETS: dict[str, dict[str, Any]] = {

@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from evals.errors import UsageError
+
 from .config import SFTOptions, resolve, sft_args
 from .data import conversation, export_files, load_sft, stop_token
 from .model import load, save_final
@@ -37,7 +39,7 @@ def run(options: SFTOptions, command: str = "sft") -> Path:
     if o.teacher:
         return run_on_policy(o)
     if not o.data:
-        raise SystemExit(f"{command} needs --data: a `python -m curation export` directory, Parquet/JSONL files "
+        raise UsageError(f"{command} needs --data: a `python -m curation export` directory, Parquet/JSONL files "
                          "or hub:ORG/NAME")
     gpu = torch.cuda.is_available()
     model, tokenizer, peft_config = load(o.model, bf16=bool(o.bf16) and gpu, lora=o.lora)

@@ -20,6 +20,7 @@ import random
 from pathlib import Path
 from typing import Any
 
+from evals.errors import UsageError
 
 INSTRUCTION = "Put your final answer within \\boxed{}."
 
@@ -44,7 +45,7 @@ TASKS = {"arithmetic": arithmetic}
 
 def write(task: str, n: int, out: str, seed: int = 0) -> Path:
     if task not in TASKS:
-        raise SystemExit(f"unknown task {task!r}; known: {sorted(TASKS)}")
+        raise UsageError(f"unknown task {task!r}; known: {sorted(TASKS)}")
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("".join(json.dumps(r) + "\n" for r in TASKS[task](n, seed)), encoding="utf-8")

@@ -11,12 +11,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
+from ..config import R1_PROTOCOL
+
 
 @dataclass(frozen=True)
 class Sampling:
-    temperature: float = 0.6
-    top_p: float = 0.95
-    max_tokens: int = 32768
+    temperature: float = R1_PROTOCOL.temperature
+    top_p: float = R1_PROTOCOL.top_p
+    max_tokens: int = R1_PROTOCOL.max_tokens
     seed: int = 0
 
     @property

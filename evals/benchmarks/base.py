@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from evals.verifiers.registry import kind_of
+from ..config import R1_PROTOCOL
 
 # The R1 protocol's zero-shot instruction (DeepSeek-R1 paper, evaluation setup).
-R1_INSTRUCTION = "Please reason step by step, and put your final answer within \\boxed{}."
+R1_INSTRUCTION = R1_PROTOCOL.instruction
 # Bump when the way problems become prompts changes: it changes every prompt hash.
 PROMPT_VERSION = "1"
 

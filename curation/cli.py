@@ -27,7 +27,7 @@ from typing import Any
 
 from evals.config_flags import add_options, build, read_config
 from evals.verifiers.registry import rule_kinds
-from evals.errors import R1EvalsError
+from evals.errors import report_errors
 
 DEFAULT_WORKDIR = "runs/curation"
 HELP = {
@@ -124,11 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return synthetic_main(argv[1:]) or 0
     args = parser().parse_args(argv)
-    try:
-        return _dispatch(args)
-    except R1EvalsError as exc:  # the library's typed errors: their message, their exit code
-        print(exc, file=sys.stderr)
-        return exc.exit_code
+    return report_errors(_dispatch, args)  # typed errors: their message, their exit code
 
 
 def _dispatch(args: argparse.Namespace) -> int:

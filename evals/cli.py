@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 from evals.config import R1_PROTOCOL, RunConfig
 from evals.config_flags import add_options, build, pair_flag
-from evals.errors import R1EvalsError
+from evals.errors import report_errors
 from evals.verifiers.registry import text_reference_kinds
 
 DEFAULT_DB = RunConfig.db
@@ -179,11 +179,7 @@ def _list(command: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
-    try:
-        return _dispatch(args)
-    except R1EvalsError as exc:  # the library's typed errors: their message, their exit code
-        print(exc, file=sys.stderr)
-        return exc.exit_code
+    return report_errors(_dispatch, args)  # typed errors: their message, their exit code
 
 
 def _dispatch(args: argparse.Namespace) -> int:

@@ -2,12 +2,16 @@
 leaderboards/cli.py) turn them into a message on stderr and an exit code.
 
     raise ConfigError(f"--config {path}: no such file")      # library code
-    except R1EvalsError as exc: print(exc, file=sys.stderr); return exc.exit_code   # a CLI
+    return report_errors(_dispatch, args)                    # a CLI
 
 They are not ValueError or RuntimeError, so no `except ValueError` on the way up mistakes them for a
 bug's symptom. Exit code 1 throughout: what `raise SystemExit(message)` gave before they existed.
 """
 from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
 
 
 class R1EvalsError(Exception):
@@ -30,3 +34,12 @@ class DataError(R1EvalsError):
 
 class SetupError(R1EvalsError):
     """This machine lacks what the request needs: a package or a GPU."""
+
+
+def report_errors(dispatch: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """Run a CLI's ``dispatch``; a typed error becomes its message on stderr and its exit code."""
+    try:
+        return dispatch(args)
+    except R1EvalsError as exc:
+        print(exc, file=sys.stderr)
+        return exc.exit_code

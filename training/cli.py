@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 from evals.config_flags import add_options, build, read_config
 from evals.verifiers.registry import rule_kinds
-from evals.errors import R1EvalsError
+from evals.errors import report_errors
 
 HELP = {
     "preset": "the paper's settings to start from (see `python -m training presets`)",
@@ -101,11 +101,7 @@ def _print_presets() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    try:
-        return _dispatch(args)
-    except R1EvalsError as exc:  # the library's typed errors: their message, their exit code
-        print(exc, file=sys.stderr)
-        return exc.exit_code
+    return report_errors(_dispatch, args)  # typed errors: their message, their exit code
 
 
 def _dispatch(args: argparse.Namespace) -> int:

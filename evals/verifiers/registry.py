@@ -31,7 +31,7 @@ class VerifierKind:
     # unevaluated). Evaluation leaves it off; the training reward and curation turn it on, so a
     # policy is never paid for restating the question.
     takes_require_evaluated: bool = False
-    equivalence: Equivalence = "exact"  # how cons@k groups two extracted answers (evals.report.equivalence)
+    equivalence: Equivalence = "exact"  # how cons@k groups two extracted answers (evals.results.equivalence)
 
 
 VERIFIERS: dict[str, VerifierKind] = {k.name: k for k in (

@@ -64,8 +64,8 @@ def verify(ws: Workspace, options: Any) -> dict[str, Any]:
     return _staged("verify", ws, options, lambda con: run(ws, con, options))
 
 
-def judge(ws: Workspace, options: Any) -> dict[str, Any]:
-    from .judge import run_judge
+def llm_judge(ws: Workspace, options: Any) -> dict[str, Any]:
+    from .llm_judge import run_judge
 
     return _staged("judge", ws, options, lambda con: run_judge(con, options))
 

@@ -118,30 +118,3 @@ def status(ws: Workspace) -> int:
     finally:
         con.close()
     return 0
-
-
-def synthetic_export(workdir: str, samples: int, seed: int = 0) -> str:
-    """A small synthetic corpus taken through every stage to an SFT export (demos, tests, benchmarks);
-    returns the export directory."""
-    from pathlib import Path
-
-    from .decontaminate import DecontaminateOptions
-    from .export import ExportOptions
-    from .filters import FilterOptions
-    from .ingest import IngestOptions
-    from .select import SelectOptions
-    from .synthetic import generate
-    from .verify import VerifyOptions
-
-    root = Path(workdir)
-    corpus = root / "corpus"
-    generate(corpus, samples, seed=seed, workers=1, progress=False)
-    ws = Workspace(str(root / "workspace"))
-    ingest(ws, IngestOptions(source=str(corpus / "prompts.parquet"), name="synthetic"))
-    add_samples(ws, sorted(str(p) for p in (corpus / "samples").glob("*.parquet")), "synthetic", None)
-    verify(ws, VerifyOptions(workers=1))
-    filter_samples(ws, FilterOptions())
-    select(ws, SelectOptions())
-    decontaminate(ws, DecontaminateOptions())
-    export(ws, ExportOptions())
-    return str(root / "workspace" / "export")

@@ -13,9 +13,9 @@ from typing import Any
 from .benchmarks import Benchmark, Problem, get_benchmark
 from .scoring import signal_samples, verify_samples
 from .store import Store, sample_key
+from .verifiers.pool import VerifierPool
 from .verifiers.signals import SIGNALS
 from .verifiers.verdict import SIGNALS_VERSION
-from .verifiers import VerifierPool
 
 
 def _problems_by_hash(bench: Benchmark, data: dict[str, str]) -> dict[str, Problem]:

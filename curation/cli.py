@@ -4,7 +4,7 @@
     python -m curation generate --model MODEL --samples 16           # 2. samples
     python -m curation samples add FILE --name NAME                  #    or samples made elsewhere
     python -m curation verify                                        # 3. verdicts and text signals
-    python -m curation judge --base-url URL --judge-model NAME       # 3b. optional generative judge
+    python -m curation judge --base-url URL --judge-model NAME       # 3b. optional LLM judge
     python -m curation filter                                        # 4. drop, with a reason each
     python -m curation select --k 3                                  # 5. distinct samples per prompt
     python -m curation decontaminate                                 # 6. benchmark overlap, duplicates
@@ -35,7 +35,7 @@ HELP = {
     "name": "source name used in prompt ids and reports (default: the file stem or dataset id)",
     "domain": "math, code, stem, logic or general (default: each record's `domain` field)",
     "verifier": f"{', '.join(rule_kinds())} (the rule-based kinds of evals.verifiers.registry), or curation's "
-                "judge, imported or none (default: by domain and what the record has)",
+                "LLM judge (`judge`), imported or none (default: by domain and what the record has)",
     "skip_bad": "drop records that cannot be used (counted and listed) instead of stopping",
     "samples": "samples per prompt (the review: 16)",
     "shard": "i/N: this machine generates every N-th prompt starting at i",
@@ -69,8 +69,9 @@ def _stages() -> dict[str, tuple[str, str, str, tuple[str, ...]]]:
                      "generate N samples per prompt into the workdir's store (resumable, shardable)", ()),
         "verify": ("curation.verify:VerifyOptions", "curation.stages:verify",
                    "answer verdicts and text signals for every new sample", ()),
-        "judge": ("curation.judge:JudgeOptions", "curation.stages:judge",
-                  "a generative judge (OpenAI-compatible endpoint) for prompts with verifier `judge`", ()),
+        "judge": ("curation.llm_judge:JudgeOptions", "curation.stages:llm_judge",
+                  "the LLM judge (a model behind an OpenAI-compatible endpoint) for prompts with verifier "
+                  "`judge`", ()),
         "filter": ("curation.filters:FilterOptions", "curation.stages:filter_samples",
                    "keep or drop every verified sample, with the reason", ()),
         "select": ("curation.select:SelectOptions", "curation.stages:select", "up to K distinct samples per prompt", ()),
@@ -111,18 +112,15 @@ def parser() -> argparse.ArgumentParser:
     samples.add_argument("--name", required=True, help="the source's name")
     samples.add_argument("--model", help="model name for files without a model column")
     sub.add_parser("status", parents=[common], help="the funnel so far and the stage history")
-    synthetic = sub.add_parser("synthetic", help="write a synthetic corpus with planted defects (benchmarks)",
-                               add_help=False)
-    synthetic.add_argument("rest", nargs=argparse.REMAINDER)
     return top
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["synthetic"]:
-        from curation.synthetic import main as synthetic_main
-
-        return synthetic_main(argv[1:]) or 0
+    if argv[:1] == ["synthetic"]:  # the generator is a test fixture now, outside the library
+        print("the synthetic corpus moved: from a checkout, run `python -m tests.fixtures.synthetic_corpus "
+              + " ".join(argv[1:]) + "`", file=sys.stderr)
+        return 2
     args = parser().parse_args(argv)
     return report_errors(_dispatch, args)  # typed errors: their message, their exit code
 

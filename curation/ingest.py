@@ -33,8 +33,8 @@ ANSWER_FIELDS = ("answer", "expected_answer", "final_answer", "gold", "reference
 CHOICE_FIELDS = ("choices", "options")
 TESTS_FIELDS = ("tests", "test_cases")
 ID_FIELDS = ("prompt_id", "id", "problem_id", "unique_id", "uuid")
-# Curation's own verifiers, not kinds of the registry: the generative judge decides later
-# (`python -m curation judge`), the verdict came with the sample, or no verdict (general chat).
+# Curation's own verifiers, not kinds of the registry: the LLM judge (curation.llm_judge) decides
+# later (`python -m curation judge`), the verdict came with the sample, or no verdict (general chat).
 CURATION_VERIFIERS = ("judge", "imported", "none")
 # The kinds whose reference ingest builds from other fields than the answer (the fields it reads);
 # every other kind's reference is the record's answer.

@@ -66,8 +66,8 @@ def verify(ws: Workspace, options: Any) -> dict[str, Any]:
     return _staged("verify", ws, options, lambda con: run(ws, con, options))
 
 
-def judge(ws: Workspace, options: Any) -> dict[str, Any]:
-    from .judge import run_judge
+def llm_judge(ws: Workspace, options: Any) -> dict[str, Any]:
+    from .llm_judge import run_judge
 
     return _staged("judge", ws, options, lambda con: run_judge(con, options))
 
@@ -120,30 +120,3 @@ def status(ws: Workspace) -> int:
     finally:
         con.close()
     return 0
-
-
-def synthetic_export(workdir: str, samples: int, seed: int = 0) -> str:
-    """A small synthetic corpus taken through every stage to an SFT export (demos, tests, benchmarks);
-    returns the export directory."""
-    from pathlib import Path
-
-    from .decontaminate import DecontaminateOptions
-    from .export import ExportOptions
-    from .filters import FilterOptions
-    from .ingest import IngestOptions
-    from .select import SelectOptions
-    from .synthetic import generate
-    from .verify import VerifyOptions
-
-    root = Path(workdir)
-    corpus = root / "corpus"
-    generate(corpus, samples, seed=seed, workers=1, progress=False)
-    ws = Workspace(str(root / "workspace"))
-    ingest(ws, IngestOptions(source=str(corpus / "prompts.parquet"), name="synthetic"))
-    add_samples(ws, sorted(str(p) for p in (corpus / "samples").glob("*.parquet")), "synthetic", None)
-    verify(ws, VerifyOptions(workers=1))
-    filter_samples(ws, FilterOptions())
-    select(ws, SelectOptions())
-    decontaminate(ws, DecontaminateOptions())
-    export(ws, ExportOptions())
-    return str(root / "workspace" / "export")

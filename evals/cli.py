@@ -144,6 +144,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def _show_or_rescore(args: argparse.Namespace) -> int:
     from . import report, rescore
+    from .results import compute_stored_runs
     from .store import Store
     from .verifiers import VerifierPool
 
@@ -157,7 +158,7 @@ def _show_or_rescore(args: argparse.Namespace) -> int:
                 print(rescore.format_flips(flips))
             print(f"{len(flips)} verdicts flipped", file=sys.stderr)
             return 0
-        results = rescore.show(store, pool, data, args.model)
+        results = compute_stored_runs(store, pool, data, args.model)
     print(json.dumps(results, indent=2) if args.json else report.summary_table(results))
     return 0
 

@@ -1,5 +1,4 @@
-"""Re-verify stored samples with the current verifiers (`python -m evals rescore`), and recompute
-metrics from the store (`python -m evals show`).
+"""Re-verify stored samples with the current verifiers (`python -m evals rescore`).
 
 A re-score never generates and never overwrites: it appends verdict rows for samples whose verdict
 of the current verifier version is missing or different, and lists every flip (old verdict, new
@@ -11,13 +10,12 @@ import json
 import sys
 from typing import Any
 
-from . import report
 from .benchmarks import Benchmark, Problem, get_benchmark
 from .scoring import signal_samples, verify_samples
 from .store import Store, sample_key
+from .verifiers.pool import VerifierPool
 from .verifiers.signals import SIGNALS
 from .verifiers.verdict import SIGNALS_VERSION
-from .verifiers import VerifierPool
 
 
 def _problems_by_hash(bench: Benchmark, data: dict[str, str]) -> dict[str, Problem]:
@@ -64,30 +62,6 @@ def _missing_signals(store: Store, samples: list[dict[str, Any]]) -> list[dict[s
 
 def _differs(old: dict[str, Any], new: dict[str, Any]) -> bool:
     return any(old[f] != new[f] for f in ("correct", "reason", "extracted", "normalized"))
-
-
-def show(store: Store, pool: VerifierPool, data: dict[str, str] | None = None,
-         model: str | None = None) -> list[dict[str, Any]]:
-    """Metrics of every run in the store, recomputed over the problems it has samples for (merged shards too)."""
-    results = []
-    for run in store.runs():
-        spec = run["model"]
-        if model and spec["name"] != model:
-            continue
-        bench = get_benchmark(run["benchmark"])
-        try:
-            problems = list(_problems_by_hash(bench, data or run["config"].get("data") or {}).values())
-        except (FileNotFoundError, ValueError) as exc:
-            print(f"[show] skipping {run['run_id']}: {exc}", file=sys.stderr)
-            continue
-        present = {h for h, _ in store.existing_keys(spec["name"], spec["revision"], run["sampling_hash"],
-                                                     [p.prompt_hash for p in problems])}
-        problems = [p for p in problems if p.prompt_hash in present]
-        rows = report.sample_rows(store, spec["name"], spec["revision"], run["sampling_hash"], bench, problems, run["k"])
-        result = report.compute(rows, problems, bench, run["k"], pool)
-        result.update(model=spec["name"], revision=spec["revision"], run_id=run["run_id"], backend=run["backend"])
-        results.append(result)
-    return results
 
 
 def format_flips(flips: list[dict[str, Any]]) -> str:

@@ -26,6 +26,7 @@ from .benchmarks import PROMPT_VERSION, Benchmark, Problem, get_benchmark
 from .config import RunConfig
 from .errors import DataError, SetupError, UsageError
 from .models import CPU_MAX_PARAMS_B, ModelSpec, local_weights, resolve_model
+from .results import compute_run
 from .scoring import eval_verifier_options, score_samples, unscored_samples
 from .store import Store
 from .verifiers import VERIFIER_VERSION, VerifierPool
@@ -158,11 +159,9 @@ class Runner:
             self.record_invocation(bench, problems, k, run_id, len(requests))
             self.generate(bench, {p.id: p for p in problems}, requests, run_id)
         self.verify_stored(bench, problems)
-        rows = report.sample_rows(self.store, self.spec.name, self.spec.revision, self.sampling.hash, bench, problems, k)
-        result = report.compute(rows, problems, bench, k, self.pool)
-        result.update(model=self.spec.name, revision=self.spec.revision, run_id=run_id,
-                      sampling=self.sampling.to_dict(), verifier_version=VERIFIER_VERSION,
-                      data_version=bench.data_version(problems), backend=self.backend_name)
+        result = compute_run(self.store, self.pool, bench, problems, k, model=self.spec.name,
+                             revision=self.spec.revision, sampling=self.sampling, run_id=run_id,
+                             backend=self.backend_name)
         index, shards = self.config.shard
         if shards != 1:  # one shard's numbers: say which, in the name and inside
             result["shard"] = [index, shards]

@@ -1,9 +1,9 @@
 """Our numbers: what evals computed for each run in a store, and the manifest that reproduces it.
 
-Reads `<db>/results/*.json` (the metrics `python -m evals run` wrote, computed by evals.report over
+Reads `<db>/results/*.json` (the metrics `python -m evals run` wrote, computed by evals.results over
 the store) and `<db>/runs/*.json` (the run's resolved config and manifest) through evals.store; with
 `recompute=True` the metrics are recomputed from the stored samples and verdicts by evals' own
-`python -m evals show` code (evals.rescore.show), which also merges shards copied together.
+`python -m evals show` code (evals.results.compute_stored_runs), which also merges shards copied together.
 Nothing here estimates anything: the numbers are evals.metrics' Estimates.
 """
 from __future__ import annotations
@@ -94,14 +94,11 @@ def _shard_note(result: dict[str, Any], same_run: int) -> str:
 
 
 def _recomputed(store: Any) -> list[dict[str, Any]]:
-    from evals import rescore
-    from evals.verifiers import VERIFIER_VERSION, VerifierPool
+    from evals.results import compute_stored_runs
+    from evals.verifiers import VerifierPool
 
     with VerifierPool() as pool:
-        results = rescore.show(store, pool)
-    for result in results:
-        result.setdefault("verifier_version", VERIFIER_VERSION)
-    return results
+        return compute_stored_runs(store, pool)  # each result names its verifier version
 
 
 def estimates(run: Run) -> list[tuple[str, Estimate]]:

@@ -3,7 +3,7 @@
     python scripts/bench_curation.py --samples 80000
     python scripts/bench_curation.py --samples 800000 --corpus /data/syn800k --workdir /data/bench800k
 
-Generates the corpus once (`python -m curation.synthetic`, cached in --corpus), ingests its prompts,
+Generates the corpus once (`python -m tests.fixtures.synthetic_corpus`, cached in --corpus), ingests its prompts,
 registers its samples, then times verify, filter, select, decontaminate and export, sampling the
 resident memory of this process and all its workers every 0.2 s. Finally it compares what the
 pipeline dropped or flagged with the generator's labels, kind by kind: recovery is exact when
@@ -85,7 +85,7 @@ def ensure_corpus(path: Path, samples: int, seed: int, workers: int) -> dict:
     manifest = path / "manifest.json"
     if manifest.exists() and json.loads(manifest.read_text())["parameters"]["samples"] == samples:
         return json.loads(manifest.read_text())
-    from curation.synthetic import generate
+    from tests.fixtures.synthetic_corpus import generate
 
     shutil.rmtree(path, ignore_errors=True)
     started = time.time()

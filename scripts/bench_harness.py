@@ -41,6 +41,7 @@ def main() -> None:
     parser.add_argument("--samples-per-problem", type=int, default=20)
     parser.add_argument("--workers", type=int, default=None, help="verifier processes (default: all cores)")
     args = parser.parse_args()
+    from evals import results as results_mod
     from evals import runner as runner_mod
     from evals.runner import RunConfig, Runner
 
@@ -51,7 +52,7 @@ def main() -> None:
                            backend="replay", replay=[str(replay)], db=str(Path(tmp) / "db"),
                            verify_workers=args.workers)
         phases = {"verify+store": 0.0, "metrics": 0.0}
-        flush, compute = runner_mod.Runner.flush, runner_mod.report.compute
+        flush, compute = runner_mod.Runner.flush, results_mod.compute
 
         def timed_flush(self, *a, **kw):  # verification and the segment write happen here
             started = time.perf_counter()
@@ -64,7 +65,7 @@ def main() -> None:
             phases["metrics"] += time.perf_counter() - started
             return out
 
-        runner_mod.Runner.flush, runner_mod.report.compute = timed_flush, timed_compute
+        runner_mod.Runner.flush, results_mod.compute = timed_flush, timed_compute
         started = time.perf_counter()
         (result,) = Runner(config).run()
         wall = time.perf_counter() - started

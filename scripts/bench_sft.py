@@ -4,7 +4,7 @@
     python scripts/bench_sft.py --export runs/curation/export --steps 60
 
 1. unless --export is given, writes a synthetic corpus and takes it through every curation stage
-   (`curation.stages.synthetic_export`) to a `messages` + `prompt_completion` export;
+   (`tests.fixtures.synthetic_export`) to a `messages` + `prompt_completion` export;
 2. trains SmolLM2-135M with `python -m training sft` (preset `cpu`) on it;
 3. prints the loss per step, the mean of the first and last quarter, and the seconds per step.
 """
@@ -28,7 +28,7 @@ def main() -> int:
     parser.add_argument("--workdir", default="runs/bench_sft")
     args = parser.parse_args()
 
-    from curation.stages import synthetic_export
+    from tests.fixtures.synthetic_export import synthetic_export
     from training.config import SFTOptions
     from training.record import read_metrics
     from training.sft import run

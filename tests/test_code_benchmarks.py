@@ -17,7 +17,7 @@ from evals.benchmarks import BENCHMARKS
 from evals.benchmarks import codeforces as cf
 from evals.benchmarks import livecodebench as lcb
 from evals.judge.problems import ProblemError, from_codeforces, from_livecodebench, problem_from_dict
-from evals.report import equivalence
+from evals.results import equivalence
 
 STDIN = [{"input": "1 2\n", "output": "3\n", "testtype": "stdin"}, {"input": "5 5\n", "output": "10\n", "testtype": "stdin"}]
 FUNCTIONAL = [{"input": "[2, 7, 11]\n9", "output": "[0, 1]", "testtype": "functional"},

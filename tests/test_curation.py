@@ -19,7 +19,7 @@ from curation.decontaminate import DecontaminateOptions
 from curation.export import ExportOptions
 from curation.filters import FilterOptions
 from curation.ingest import IngestOptions
-from curation.judge import JudgeOptions
+from curation.llm_judge import JudgeOptions
 from curation.select import SelectOptions
 from curation.verify import VerifyOptions
 from evals.errors import DataError
@@ -303,8 +303,8 @@ def test_generative_judge_decides_free_form_answers(tmp_path):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         url = f"http://127.0.0.1:{server.server_port}/v1"
-        assert stages.judge(ws, JudgeOptions(base_url=url, judge_model="judge"))["judged"] == 2
-        assert stages.judge(ws, JudgeOptions(base_url=url, judge_model="judge"))["judged"] == 0  # resumable
+        assert stages.llm_judge(ws, JudgeOptions(base_url=url, judge_model="judge"))["judged"] == 2
+        assert stages.llm_judge(ws, JudgeOptions(base_url=url, judge_model="judge"))["judged"] == 0  # resumable
     finally:
         server.shutdown()
     stages.filter_samples(ws, FilterOptions())

@@ -14,11 +14,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from curation import synthetic as S
-from curation import synthetic_text as T
 from curation.ngrams import jaccard, ngram_hashes, normalized, words
 from evals.verifiers.answer_region import split_answer_region
 from evals.verifiers.readability import code_blocks, longest_paragraph
+
+from .fixtures import synthetic_corpus as S
+from .fixtures import synthetic_text as T
 
 N = 3000
 

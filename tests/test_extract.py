@@ -3,7 +3,8 @@ import time
 
 import pytest
 
-from evals.verifiers import extract_answer, split_answer_region
+from evals.verifiers import split_answer_region
+from evals.verifiers.extract import extract_answer
 
 
 @pytest.mark.parametrize(

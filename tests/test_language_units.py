@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from evals.verifiers import language_consistency, question_language, question_of, text_signals
+from evals.verifiers import language_consistency, text_signals
+from evals.verifiers.language import question_language, question_of
 from evals.verifiers.text_tokens import LETTERS_PER_WORD, count_tokens
 
 # 52 words, counted as the trace counts them (no digits, no single letters)

@@ -175,6 +175,8 @@ def test_rescore_lists_flips_and_show_recomputes(tmp_path):
     (result,) = json.loads(shown.stdout)
     (stored,) = results(db).values()
     assert result["pass@1"] == stored["pass@1"]  # the re-score restored the right verdicts
+    # `show` computes a run's results with the runner's code: every field the run wrote, sampling and versions too
+    assert result == stored and result["sampling"]["temperature"] == 0.6 and result["verifier_version"]
 
 
 def test_shards_merge_by_copying_segments(tmp_path):
@@ -192,6 +194,7 @@ def test_shards_merge_by_copying_segments(tmp_path):
     (shown,) = json.loads(evals("show", "--db", str(merged), "--json").stdout)
     (whole,) = results(tmp_path / "whole").values()
     assert shown["samples"] == 40 and shown["pass@1"] == whole["pass@1"] and shown["cons@4"] == whole["cons@4"]
+    assert shown["data_version"] == whole["data_version"]  # the merged shards are the whole run's problems
 
 
 def test_gpqa_from_a_local_file_with_stable_letters(tmp_path):
@@ -219,7 +222,7 @@ def test_gpqa_from_a_local_file_with_stable_letters(tmp_path):
 
 def test_cons_at_k_groups_equivalent_math_answers_with_the_real_verifier(pool):
     from evals import metrics
-    from evals.report import equivalence
+    from evals.results import equivalence
 
     same = equivalence("math", pool)
     answers = ["\\frac{1}{2}", "0.5", "3", "1/2", "3", "\\dfrac12"]

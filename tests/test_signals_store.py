@@ -7,7 +7,7 @@ import json
 import pyarrow.parquet as pq
 
 from evals.store import Store
-from evals.verifiers import SIGNALS
+from evals.verifiers.signals import SIGNALS
 
 from .conftest import replay_file
 from .test_runner import FAKE, evals, results

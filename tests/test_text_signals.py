@@ -4,15 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from evals.verifiers import (
-    check_format,
-    detect_language,
-    language_consistency,
-    plain_word_ratio,
-    readability,
-    repetition,
-    text_signals,
-)
+from evals.verifiers import check_format, language_consistency, readability, repetition, text_signals
+from evals.verifiers.language import detect_language, plain_word_ratio
 from evals.verifiers.readability import Thresholds, code_blocks, longest_paragraph
 from evals.verifiers.registry import resolve
 

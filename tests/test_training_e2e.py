@@ -92,7 +92,7 @@ def test_checkpoint_loads_and_the_evaluation_runs_it(grpo_run, tmp_path):
 
 @pytest.fixture(scope="module")
 def export_dir(tmp_path_factory):
-    from curation.stages import synthetic_export
+    from .fixtures.synthetic_export import synthetic_export
 
     return synthetic_export(str(tmp_path_factory.mktemp("curation")), 240)
 

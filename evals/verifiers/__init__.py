@@ -1,59 +1,49 @@
 """The truth layer: verifiers shared by evaluation, curation and training rewards.
 
+The public surface, small on purpose:
+- bounded calls (a worker process, a hard time limit): `verify`, `verify_batch`, `VerifierPool`;
+- the pure verifiers, in-process: `verify_math`, `verify_aime`, `verify_choice`;
+- what they return: `Verdict`, its closed vocabulary `REASONS`, and `VERIFIER_VERSION` /
+  `SIGNALS_VERSION` (stored with every verdict);
+- the text signals: `text_signals` (all four verdicts), and the measures `language_consistency`,
+  `check_format`, `repetition`, `readability`;
+- `split_answer_region`: the part of a completion after the reasoning, the one verifiers read.
+Everything else (extraction, choice shuffling, signal options, the registry of kinds) is imported
+from its submodule, e.g. `evals.verifiers.extract`, `evals.verifiers.registry`; code inside this
+project does the same.
+
 The math verifiers load sympy, so they are imported on first use (`verify_math`, `verify_aime`):
 importing this package, or its registry, stays light.
 """
 from typing import Any
 
-from .answer_region import AnswerRegion, split_answer_region
-from .choice import ShuffledChoices, extract_choice, format_choice_prompt, shuffle_options, verify_choice
-from .extract import Extraction, extract_answer
-from .format_check import check_format, verify_format
-from .language import (detect_language, language_consistency, plain_word_ratio, question_language, question_of,
-                       verify_language)
-from .pool import DEFAULT_TIMEOUT_S, VerifierPool, default_pool, verify, verify_batch
-from .readability import Thresholds, readability, verify_readability
-from .repetition import repetition, verify_repetition
-from .signals import SIGNALS, SignalOptions, text_signals
+from .answer_region import split_answer_region
+from .choice import verify_choice
+from .format_check import check_format
+from .language import language_consistency
+from .pool import VerifierPool, verify, verify_batch
+from .readability import readability
+from .repetition import repetition
+from .signals import text_signals
 from .verdict import REASONS, SIGNALS_VERSION, VERIFIER_VERSION, Verdict
 
 __all__ = [
-    "DEFAULT_TIMEOUT_S",
-    "VerifierPool",
-    "default_pool",
-    "verify",
-    "verify_batch",
-    "AnswerRegion",
-    "Extraction",
     "REASONS",
+    "SIGNALS_VERSION",
     "VERIFIER_VERSION",
     "Verdict",
-    "ShuffledChoices",
-    "extract_answer",
-    "extract_choice",
-    "format_choice_prompt",
-    "shuffle_options",
-    "verify_choice",
-    "split_answer_region",
-    "verify_aime",
-    "verify_math",
-    "SIGNALS",
-    "SIGNALS_VERSION",
-    "SignalOptions",
-    "Thresholds",
+    "VerifierPool",
     "check_format",
-    "detect_language",
     "language_consistency",
-    "question_language",
-    "question_of",
-    "plain_word_ratio",
     "readability",
     "repetition",
+    "split_answer_region",
     "text_signals",
-    "verify_format",
-    "verify_language",
-    "verify_readability",
-    "verify_repetition",
+    "verify",
+    "verify_aime",
+    "verify_batch",
+    "verify_choice",
+    "verify_math",
 ]
 
 

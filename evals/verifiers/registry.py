@@ -31,7 +31,7 @@ class VerifierKind:
     # unevaluated). Evaluation leaves it off; the training reward and curation turn it on, so a
     # policy is never paid for restating the question.
     takes_require_evaluated: bool = False
-    equivalence: Equivalence = "exact"  # how cons@k groups two extracted answers (evals.report.equivalence)
+    equivalence: Equivalence = "exact"  # how cons@k groups two extracted answers (evals.results.equivalence)
 
 
 VERIFIERS: dict[str, VerifierKind] = {k.name: k for k in (
@@ -44,6 +44,7 @@ VERIFIERS: dict[str, VerifierKind] = {k.name: k for k in (
                  equivalence="integer"),
     VerifierKind("choice", "evals.verifiers.choice:verify_choice", "gold letter (n_options in the options)",
                  rule_based=True, reference_is_text=True, takes_think_prefilled=True, equivalence="letter"),
+    # the code judge (evals/judge/: programs run in its sandbox) seen as a verifier
     VerifierKind("code", "evals.judge.verifier:verify_code", "code problem (statement, tests, limits)",
                  rule_based=True, takes_think_prefilled=True, equivalence="exact"),
     # text signals: read the completion only (the reference, if any, names the target language)

@@ -41,7 +41,7 @@ Reason = Literal[
 REASONS: tuple[str, ...] = Reason.__args__  # type: ignore[attr-defined]
 
 # Curation's words where no verdict reason fits, in the same closed vocabulary: a sample without a
-# rule-based verdict (no reference: `unverified`; the generative judge decides later:
+# rule-based verdict (no reference: `unverified`; the LLM judge, curation.llm_judge, decides later:
 # `awaiting_judge`) and the filter stage's own drops (any wrong verdict is `incorrect`; lengths;
 # n-gram repetition). A verifier never returns these; curation.filters' funnel uses only
 # these and REASONS.

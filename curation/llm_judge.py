@@ -1,4 +1,4 @@
-"""Stage 3b, the generative judge: for prompts whose reference no rule can check (free-form answers,
+"""Stage 3b, the LLM judge: for prompts whose reference no rule can check (free-form answers,
 proofs, open questions), a model compares the reference with the sample's final answer, as the
 paper did with DeepSeek-V3. Any OpenAI-compatible endpoint (vLLM, SGLang, an API):
 
@@ -8,6 +8,11 @@ Only the answer after `</think>` is shown to the judge, never the reasoning. Its
 with CORRECT or INCORRECT; anything else is stored as undecided (correct NULL) with the reply, so
 the sample stays `unverified`. Judgments go to `judgments` (one per sample and judge) and the
 filter stage prefers them to the rule verdict; re-running judges only what is missing.
+
+Not the code judge: evals/judge/ runs programs against tests in a sandbox (`python -m evals judge`,
+and as the verifier kind `code`). This one asks a language model, for prompts whose verifier is
+`judge`; its CLI stage keeps the name `judge` (`python -m curation judge`) so scripts and config
+sections written for it still work.
 """
 from __future__ import annotations
 

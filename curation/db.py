@@ -69,10 +69,6 @@ class Workspace:
                 con.execute("DROP TABLE checks")  # its samples are verified again by the next `verify`
             con.execute(SCHEMA)
         create_samples_view(con)
-        if table_exists(con, "sample_verdicts"):
-            from .verdicts import create_checks_view
-
-            create_checks_view(con)
         return con
 
     def record_stage(self, con: duckdb.DuckDBPyConnection, stage: str, config: dict[str, Any],
@@ -83,7 +79,8 @@ class Workspace:
 
 
 def create_samples_view(con: duckdb.DuckDBPyConnection) -> None:
-    """`samples`: every registered source's rows in one shape, keyed by sample_id."""
+    """`samples`: every registered source's rows in one shape, keyed by sample_id; and the views over it
+    (curation/verdicts.py): `store_verdicts`, and `checks` where the verdict tables exist."""
     import glob
 
     rows = con.execute("SELECT kind, location, select_sql FROM sample_sources ORDER BY added_at").fetchall()
@@ -97,11 +94,13 @@ def create_samples_view(con: duckdb.DuckDBPyConnection) -> None:
                 "NULL::VARCHAR AS finish_reason, NULL::INTEGER AS completion_tokens, NULL::BOOLEAN AS think_prefilled, "
                 "NULL::BOOLEAN AS imported_correct, NULL::VARCHAR AS source WHERE false")
     con.execute(f"CREATE OR REPLACE TEMP VIEW samples AS {body}")
-    from .verdicts import create_store_verdicts_view
+    from .verdicts import create_checks_view, create_store_verdicts_view
 
     create_store_verdicts_view(con, [(location, model, sampling_hash) for kind, location, model, sampling_hash
                                      in con.execute("SELECT kind, location, model, sampling_hash FROM sample_sources")
                                      .fetchall() if kind == "store"])
+    if table_exists(con, "sample_verdicts", "BASE TABLE"):  # a read-only workspace from before has a checks table
+        create_checks_view(con)
 
 
 def sql_list(values: list[str]) -> str:

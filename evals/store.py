@@ -145,7 +145,7 @@ class Store:
 
     def verdicts_sql(self, **where: str) -> str:
         """Like `samples_sql`, this store's verdicts (one row per key, verifier and version) for another
-        database to embed; None-safe only where segments exist (`has_segments("verdicts")`)."""
+        database to embed (curation reuses them). An empty glob is an error: check `has_segments` first."""
         glob = _literal(self.segment_glob("verdicts"))
         condition = " AND ".join(f"{column} = {_literal(value)}" for column, value in where.items())
         return f"({_deduplicated('verdicts', f'read_parquet({glob}, union_by_name = true)', condition)})"

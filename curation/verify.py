@@ -1,22 +1,24 @@
 """Stage 3, verify: every sample gets its answer verdict and, where it could still be kept, its
-text signals, as one row of `checks`.
+text-signal verdicts and measures (curation/verdicts.py; read together as the `checks` view).
 
     python -m curation verify [--workers 2] [--batch-size 2048]
 
-- Answers go through the evaluation's bounded verifier pool (hard time limit per item, a worker
-  that hangs is replaced). Identical answer regions against the same reference are verified once:
-  16 samples of a prompt mostly end in the same few answers.
+- Answers go through the evaluation's scoring path (`evals.scoring.answer_item`) and its bounded
+  verifier pool (hard time limit per item, a worker that hangs is replaced), and are written in the
+  store's verdict shape. Identical answer regions against the same reference are verified once: 16
+  samples of a prompt mostly end in the same few answers.
+- A sample from an evals store that already holds its verdict of the current verifier version and
+  the same options (e.g. from `python -m evals rescore`) is not verified again: that verdict is copied.
 - Prompts without a rule-based reference: `imported` takes the verdict that came with the sample
   (an external code judge's, say); `judge` waits for `python -m curation judge`; `none` (general
   chat) stays unverified.
-- Text signals (format, language consistency, tail loop, longest paragraph, code blocks, and a
-  MinHash sketch of the reasoning) are measured only on samples that are not truncated and not
-  wrong: the others are dropped whatever their text, and measuring them would cost most of the
-  stage.
+- Text signals (the evaluation's four signal verdicts, and a MinHash sketch of the reasoning) are
+  measured only on samples that are not truncated and not wrong: the others are dropped whatever
+  their text, and measuring them would cost most of the stage.
 
-Resumable: rows are committed per batch and only samples without a row of the current verifier
-and signal versions are read, so a killed stage (or a new sample source, or a verifier upgrade)
-continues where it stopped.
+Resumable: rows are committed per batch and only samples without a verdict of the current verifier
+version and options, or without measures of the current version, are read, so a killed stage (or a
+new sample source, or a verifier upgrade) continues where it stopped.
 """
 from __future__ import annotations
 
@@ -33,15 +35,14 @@ from typing import Any
 import pyarrow as pa
 from tqdm import tqdm
 
-from evals.scoring import judge_timeout
+from evals.scoring import answer_item, judge_timeout, verdict_fields
 from evals.verifiers import VERIFIER_VERSION, Verdict, VerifierPool, split_answer_region
 from evals.verifiers.answer_region import sample_for_verifier
-from evals.verifiers.registry import answer_options, is_rule_based, kind_of
-from evals.verifiers.verdict import SIGNALS_VERSION
+from evals.verifiers.registry import is_rule_based, kind_of
 
 from .checks import text_checks_batch
+from .verdicts import CHECKS_VERSION, VERDICT_COLUMNS, policies, policy
 
-CHECKS_VERSION = f"{SIGNALS_VERSION}+curation.1"  # bump when checks.py measures differently
 TASK_SIZE = 64  # samples per worker task
 CACHE_LIMIT = 500_000
 
@@ -57,22 +58,28 @@ class VerifyOptions:
     require_evaluated: bool = True
 
 
-CHECKS = pa.schema([  # the `checks` table (curation/db.py), for the rows of one batch
-    ("sample_id", pa.string()), ("prompt_id", pa.string()), ("verifier", pa.string()),
-    ("verifier_version", pa.string()), ("signals_version", pa.string()), ("correct", pa.bool_()),
-    ("reason", pa.string()), ("extracted", pa.string()), ("method", pa.string()), ("details", pa.string()),
-    ("truncated", pa.bool_()), ("completion_tokens", pa.int32()), ("reasoning_words", pa.int32()),
-    ("format_ok", pa.bool_()), ("format_problems", pa.string()), ("language", pa.string()),
-    ("language_score", pa.float64()), ("foreign_languages", pa.string()), ("ngram_rate", pa.float64()),
-    ("loop_unit_tokens", pa.int32()), ("loop_repeats", pa.float64()), ("longest_paragraph", pa.int32()),
-    ("code_blocks", pa.int32()), ("sketch", pa.binary()), ("checked_at", pa.float64()),
-])
+VERDICTS = pa.schema([("sample_id", pa.string()), ("verifier", pa.string()), ("verifier_version", pa.string()),
+                      ("correct", pa.bool_()), ("score", pa.float64()), ("reason", pa.string()),
+                      ("extracted", pa.string()), ("normalized", pa.string()), ("method", pa.string()),
+                      ("details", pa.string()), ("created_at", pa.float64())])
+MEASURES = pa.schema([("sample_id", pa.string()), ("prompt_id", pa.string()), ("version", pa.string()),
+                      ("truncated", pa.bool_()), ("completion_tokens", pa.int32()), ("reasoning_words", pa.int32()),
+                      ("sketch", pa.binary()), ("measured_at", pa.float64())])
 
-PENDING = """
+# Samples without an answer verdict of this version and policy, or without measures of this version; with
+# the store's verdict where one of this version and policy exists (`stored_*`: copied, not verified again).
+PENDING = f"""
 SELECT s.sample_id, s.prompt_id, s.completion, s.reasoning, s.finish_reason, s.completion_tokens,
-       s.think_prefilled, s.imported_correct, p.verifier, p.reference, p.verify_opts, p.language
-FROM samples s JOIN prompts p USING (prompt_id)
-ANTI JOIN (SELECT sample_id FROM checks WHERE verifier_version = ? AND signals_version = ?) c USING (sample_id)
+       s.think_prefilled, s.imported_correct, p.verifier, p.reference, p.verify_opts, p.language,
+       {", ".join(f"sv.{c} AS stored_{c}" for c in VERDICT_COLUMNS)}
+FROM samples s JOIN prompts p USING (prompt_id) JOIN _policies o USING (verifier)
+ANTI JOIN (SELECT m.sample_id FROM measures m JOIN prompts p ON p.prompt_id = m.prompt_id
+           JOIN _policies o ON o.verifier = p.verifier
+           JOIN sample_verdicts a ON a.sample_id = m.sample_id AND a.verifier = p.verifier
+           WHERE m.version = $measures AND a.verifier_version = $version
+             AND json_extract(a.details, '$.options')::VARCHAR = o.options) done USING (sample_id)
+LEFT JOIN store_verdicts sv ON sv.sample_id = s.sample_id AND sv.verifier = p.verifier
+     AND sv.verifier_version = $version AND json_extract(sv.details, '$.options')::VARCHAR = o.options
 """
 
 
@@ -84,22 +91,22 @@ class Verifier:
         self.executor = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
                                             initializer=_die_with_parent)
         self.cache: dict[tuple, Verdict] = {}
+        self.reused = 0
 
     def close(self) -> None:
         self.pool.close()
         self.executor.shutdown(cancel_futures=True)
 
-    def answers(self, rows: list[dict[str, Any]]) -> list[tuple[Verdict | None, bool, str]]:
-        """(answer verdict or None when the prompt has no rule-based reference, truncated, reasoning) per row."""
+    def answers(self, rows: list[dict[str, Any]]) -> list[tuple[dict[str, Any] | None, bool]]:
+        """(answer verdict fields, or None when the prompt has no rule-based reference; truncated) per row."""
         keys, todo, out = [], {}, []
         for row in rows:
             text, prefilled = sample_for_verifier(row["completion"] or "", row["reasoning"], bool(row["think_prefilled"]))
             region = split_answer_region(text, finish_reason=row["finish_reason"], think_prefilled=prefilled)
-            reasoning = region.reasoning if region.reasoning.strip() else text
-            out.append((None, region.truncated, reasoning))
+            out.append(region.truncated)
             row["_text"], row["_prefilled"] = text, prefilled
-            if not is_rule_based(row["verifier"]):  # imported, judge, none: decided elsewhere
-                keys.append(None)
+            if row["stored_verifier"] is not None or not is_rule_based(row["verifier"]):
+                keys.append(None)  # the store's verdict is copied; imported, judge, none: decided elsewhere
                 continue
             # the verdict depends on the answer region, the truncation state and the reference only
             key = (row["verifier"], row["reference"], row["verify_opts"], region.truncated, region.has_thinking,
@@ -108,8 +115,15 @@ class Verifier:
             if key not in self.cache and key not in todo:
                 todo[key] = row
         self._verify(todo)
-        return [(self.cache[key] if key else None, truncated, reasoning)
-                for key, (_, truncated, reasoning) in zip(keys, out)]
+        return [(self._fields(row, key), truncated) for row, key, truncated in zip(rows, keys, out)]
+
+    def _fields(self, row: dict[str, Any], key: tuple | None) -> dict[str, Any] | None:
+        if row["stored_verifier"] is not None:
+            self.reused += 1
+            return {c: row[f"stored_{c}"] for c in VERDICT_COLUMNS}
+        if key is None:
+            return None
+        return verdict_fields(row["verifier"], self.cache[key], policy(row["verifier"], self.options.require_evaluated))
 
     def _verify(self, todo: dict[tuple, dict[str, Any]]) -> None:
         if len(self.cache) > CACHE_LIMIT:
@@ -118,31 +132,34 @@ class Verifier:
             keys = [k for k in todo if (k[0] == "code") == kind_is_code]
             if not keys:
                 continue
-            items = []
-            for key in keys:
-                row = todo[key]
-                opts = {**json.loads(row["verify_opts"] or "{}"), "finish_reason": row["finish_reason"],
-                        **answer_options(row["verifier"], require_evaluated=self.options.require_evaluated,
-                                         think_prefilled=row["_prefilled"])}
-                items.append((row["verifier"], row["_text"], json.loads(row["reference"]), opts))
+            items = [answer_item(todo[k]["verifier"], todo[k], json.loads(todo[k]["reference"]),
+                                 json.loads(todo[k]["verify_opts"] or "{}"),
+                                 require_evaluated=self.options.require_evaluated) for k in keys]
             for key, verdict in zip(keys, self.pool.verify_batch(items, timeout=judge_timeout(items))):
                 self.cache[key] = verdict
 
-    def check_batch(self, rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[Future]]:
-        """Checks rows for a batch: answer verdicts now, text signals submitted to the workers."""
-        results, futures, tasks, slots = [], [], [], []
-        for row, (verdict, truncated, reasoning) in zip(rows, self.answers(rows)):
-            check = _answer_columns(row, verdict, truncated)
-            results.append(check)
-            if not truncated and check["correct"] is not False:
-                tasks.append((row["_text"], reasoning, row["language"], row["_prefilled"],
-                              _wants_boxed(row["verifier"])))
-                slots.append(check)
+    def check_batch(self, rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]],
+                                                                   list[Future]]:
+        """Verdict rows and measures for a batch: answer verdicts now, text signals submitted to the workers."""
+        verdicts, measures, futures, tasks, slots = [], [], [], [], []
+        now = time.time()
+        for row, (fields, truncated) in zip(rows, self.answers(rows)):
+            answer = _answer_verdict(row, fields, truncated, self.options.require_evaluated)
+            verdicts.append({"sample_id": row["sample_id"], **answer, "created_at": now})
+            measure = {"sample_id": row["sample_id"], "prompt_id": row["prompt_id"], "version": CHECKS_VERSION,
+                       "truncated": truncated, "completion_tokens": row["completion_tokens"]
+                       if row["completion_tokens"] is not None else len(row["completion"] or "") // 4,
+                       "measured_at": now}
+            measures.append(measure)
+            if not truncated and answer["correct"] is not False:
+                tasks.append((row["_text"], row["language"], row["_prefilled"], _wants_boxed(row["verifier"]),
+                              row["finish_reason"]))
+                slots.append(measure)
         for start in range(0, len(tasks), TASK_SIZE):
             future = self.executor.submit(text_checks_batch, tasks[start:start + TASK_SIZE])
             future.slots = slots[start:start + TASK_SIZE]  # type: ignore[attr-defined]
             futures.append(future)
-        return results, futures
+        return verdicts, measures, futures
 
 
 def _wants_boxed(kind: str) -> bool:
@@ -161,35 +178,35 @@ def _die_with_parent() -> None:
         pass
 
 
-def _answer_columns(row: dict[str, Any], verdict: Verdict | None, truncated: bool) -> dict[str, Any]:
+def _answer_verdict(row: dict[str, Any], fields: dict[str, Any] | None, truncated: bool,
+                    require_evaluated: bool) -> dict[str, Any]:
+    """The answer verdict in the store's shape: the verifier's, or the one curation decides itself."""
+    if fields is not None:
+        return fields
     kind = row["verifier"]
-    check = {"sample_id": row["sample_id"], "prompt_id": row["prompt_id"], "verifier": kind,
-             "verifier_version": VERIFIER_VERSION, "signals_version": CHECKS_VERSION, "truncated": truncated,
-             "completion_tokens": row["completion_tokens"] if row["completion_tokens"] is not None
-             else len(row["completion"] or "") // 4, "extracted": None, "method": None, "details": None,
-             "checked_at": time.time()}
-    if verdict is not None:
-        check.update(correct=verdict.correct, reason=verdict.reason, extracted=verdict.extracted,
-                     method=verdict.method, details=json.dumps(verdict.details, default=str, ensure_ascii=False))
-    elif truncated:
-        check.update(correct=False, reason="truncated")
+    if truncated:
+        correct, reason, method = False, "truncated", None
     elif kind == "imported":
         correct = row["imported_correct"]
-        check.update(correct=correct, reason={True: "correct", False: "wrong_answer", None: "unverified"}[correct],
-                     method="imported")
+        reason, method = {True: "correct", False: "wrong_answer", None: "unverified"}[correct], "imported"
     else:  # "none": general chat; "judge": the generative judge decides later
-        check.update(correct=None, reason="unverified" if kind == "none" else "awaiting_judge")
-    return check
+        correct, reason, method = None, "unverified" if kind == "none" else "awaiting_judge", None
+    return {"verifier": kind, "verifier_version": VERIFIER_VERSION, "correct": correct,
+            "score": None if correct is None else float(correct), "reason": reason, "extracted": None,
+            "normalized": None, "method": method,
+            "details": json.dumps({"options": policy(kind, require_evaluated)})}
 
 
-def _pending(con: Any, batch_size: int) -> Iterator[list[dict[str, Any]]]:
-    reader = con.sql(PENDING, params=[VERIFIER_VERSION, CHECKS_VERSION]).to_arrow_reader(batch_size)
+def _pending(con: Any, params: dict[str, str], batch_size: int) -> Iterator[list[dict[str, Any]]]:
+    reader = con.sql(PENDING, params=params).to_arrow_reader(batch_size)
     for batch in reader:
         yield batch.to_pylist()
 
 
 def verify(ws: Any, con: Any, options: VerifyOptions) -> dict[str, Any]:
-    total = con.execute(f"SELECT count(*) FROM ({PENDING})", [VERIFIER_VERSION, CHECKS_VERSION]).fetchall()[0][0]
+    con.register("_policies", pa.table(policies(con, options.require_evaluated)))
+    params = {"version": VERIFIER_VERSION, "measures": CHECKS_VERSION}
+    total = con.execute(f"SELECT count(*) FROM ({PENDING})", params).fetchall()[0][0]
     if options.limit is not None:
         total = min(total, options.limit)
     print(f"[curation] verify: {total:,} samples without checks of version {VERIFIER_VERSION}/{CHECKS_VERSION}",
@@ -199,33 +216,35 @@ def verify(ws: Any, con: Any, options: VerifyOptions) -> dict[str, Any]:
     bar = tqdm(total=total, desc="verify", unit="sample", file=sys.stderr)
     done, signalled, in_flight = 0, 0, []
     try:
-        for rows in _pending(con, options.batch_size):
+        for rows in _pending(con, params, options.batch_size):
             rows = rows[: total - done]
-            results, futures = verifier.check_batch(rows)
-            in_flight.append((results, futures))
+            in_flight.append(verifier.check_batch(rows))
             if len(in_flight) > 1:  # the workers measure one batch while this process reads the next
                 signalled += _commit(writer, *in_flight.pop(0))
             done += len(rows)
             bar.update(len(rows))
             if done >= total:
                 break
-        for results, futures in in_flight:
-            signalled += _commit(writer, results, futures)
+        for batch in in_flight:
+            signalled += _commit(writer, *batch)
     finally:
         bar.close()
         verifier.close()
         writer.close()
-    return {"verified": done, "signals_measured": signalled}
+        con.unregister("_policies")
+    return {"verified": done, "answers_from_store": verifier.reused, "signals_measured": signalled}
 
 
-def _commit(writer: Any, results: list[dict[str, Any]], futures: list[Future]) -> int:
+def _commit(writer: Any, verdicts: list[dict[str, Any]], measures: list[dict[str, Any]], futures: list[Future]) -> int:
     measured = 0
     for future in futures:
-        for slot, signals in zip(future.slots, future.result()):  # type: ignore[attr-defined]
-            slot.update(signals)
+        for measure, found in zip(future.slots, future.result()):  # type: ignore[attr-defined]
+            verdicts.extend({"sample_id": measure["sample_id"], **row, "created_at": measure["measured_at"]}
+                            for row in found["signals"])
+            measure.update(reasoning_words=found["reasoning_words"], sketch=found["sketch"])
             measured += 1
-    table = pa.Table.from_pylist(results, schema=CHECKS)
-    writer.register("_checks_batch", table)
-    writer.execute("INSERT OR REPLACE INTO checks BY NAME SELECT * FROM _checks_batch")
-    writer.unregister("_checks_batch")
+    for table, rows, schema in (("sample_verdicts", verdicts, VERDICTS), ("measures", measures, MEASURES)):
+        writer.register("_batch", pa.Table.from_pylist(rows, schema=schema))
+        writer.execute(f"INSERT OR REPLACE INTO {table} BY NAME SELECT * FROM _batch")
+        writer.unregister("_batch")
     return measured

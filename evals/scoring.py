@@ -30,11 +30,42 @@ def eval_verifier_options(verifier: str) -> dict[str, Any]:
     return answer_options(verifier, require_evaluated=EVAL_REQUIRE_EVALUATED)
 
 
-def verdict_row(sample: dict[str, Any], verifier: str, v: Verdict) -> dict[str, Any]:
-    return {**{f: sample[f] for f in (*KEY, "benchmark", "problem_id")}, "verifier": verifier,
-            "verifier_version": v.version, "correct": v.correct, "score": v.score, "reason": v.reason,
-            "extracted": v.extracted, "normalized": v.normalized, "method": v.method,
-            "details": json.dumps(v.details, default=str, ensure_ascii=False)}
+def answer_policy(verifier: str, *, require_evaluated: bool) -> dict[str, Any]:
+    """The policy options a caller's setting gives ``verifier`` (keys sorted): recorded in each answer verdict's
+    details as "options", so a verdict is reused only by a caller with the same version and policy
+    (curation refuses unevaluated answers, evaluation names them)."""
+    return dict(sorted(answer_options(verifier, require_evaluated=require_evaluated).items()))
+
+
+def policy_key(policy: dict[str, Any]) -> str:
+    """The policy as DuckDB writes `json_extract(details, '$.options')`: compact, keys sorted."""
+    return json.dumps(policy, sort_keys=True, separators=(",", ":"))
+
+
+def answer_item(verifier: str, sample: dict[str, Any], reference: Any, verify_opts: dict[str, Any], *,
+                require_evaluated: bool) -> tuple:
+    """The verifier-pool item of one sample (kind, text, reference, options): the reasoning back inside
+    `<think>`, the finish reason, the problem's options and the caller's policy. Evaluation and curation
+    both build their items here."""
+    text, prefilled = sample_for_verifier(sample["completion"] or "", sample.get("reasoning"),
+                                          bool(sample.get("think_prefilled")))
+    opts = {"finish_reason": sample.get("finish_reason"), **verify_opts,
+            **answer_options(verifier, require_evaluated=require_evaluated, think_prefilled=prefilled)}
+    return verifier, text, reference, opts
+
+
+def verdict_fields(verifier: str, v: Verdict, policy: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A verdict in the store's shape (without the sample's key); ``policy``, for answer verdicts, goes into
+    details["options"]."""
+    details = {**v.details, "options": policy} if policy is not None else v.details
+    return {"verifier": verifier, "verifier_version": v.version, "correct": v.correct, "score": v.score,
+            "reason": v.reason, "extracted": v.extracted, "normalized": v.normalized, "method": v.method,
+            "details": json.dumps(details, default=str, ensure_ascii=False)}
+
+
+def verdict_row(sample: dict[str, Any], verifier: str, v: Verdict,
+                policy: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {**{f: sample[f] for f in (*KEY, "benchmark", "problem_id")}, **verdict_fields(verifier, v, policy)}
 
 
 def judge_timeout(items: list) -> float | None:
@@ -49,13 +80,8 @@ def judge_timeout(items: list) -> float | None:
 def verify_samples(pool: VerifierPool, bench: Benchmark, problems: dict[str, Problem],
                    samples: list[dict], desc: str | None = None) -> list[dict[str, Any]]:
     """Answer-verdict rows for sample rows, verified in the pool."""
-    items = []
-    for s in samples:
-        problem = problems[s["problem_id"]]
-        text, prefilled = sample_for_verifier(s["completion"] or "", s.get("reasoning"), bool(s.get("think_prefilled")))
-        opts = {"finish_reason": s.get("finish_reason"), **problem.verify_opts,
-                **answer_options(bench.verifier, require_evaluated=EVAL_REQUIRE_EVALUATED, think_prefilled=prefilled)}
-        items.append((bench.verifier, text, problem.reference, opts))
+    items = [answer_item(bench.verifier, s, problems[s["problem_id"]].reference, problems[s["problem_id"]].verify_opts,
+                         require_evaluated=EVAL_REQUIRE_EVALUATED) for s in samples]
     bar = tqdm(total=len(items), desc=desc, unit="sample", file=sys.stderr) if desc else None
 
     def progress(done: int, total: int) -> None:
@@ -64,7 +90,8 @@ def verify_samples(pool: VerifierPool, bench: Benchmark, problems: dict[str, Pro
     verdicts = pool.verify_batch(items, progress=progress if bar else None, timeout=judge_timeout(items))
     if bar:
         bar.close()
-    return [verdict_row(s, bench.verifier, v) for s, v in zip(samples, verdicts)]
+    policy = answer_policy(bench.verifier, require_evaluated=EVAL_REQUIRE_EVALUATED)
+    return [verdict_row(s, bench.verifier, v, policy) for s, v in zip(samples, verdicts)]
 
 
 def signal_samples(bench: Benchmark, problems: dict[str, Problem], samples: list[dict]) -> list[dict[str, Any]]:

@@ -17,7 +17,7 @@ This module owns the schema: the key, the one-row-per-key rule, the segment layo
 over `samples` and `verdicts`. Others read through `Store` methods (rows as dicts), through the
 relations `connect()` defines beside the views (`verdicts_of`, `verdicts_of_any`, `latest_verdicts`,
 `answers`: the app's analytical queries read these), or, from another database (curation's DuckDB),
-through `samples_sql()`. A test fails if SQL against the views appears anywhere else.
+through `samples_sql()` and `verdicts_sql()`. A test fails if SQL against the views appears anywhere else.
 """
 from __future__ import annotations
 
@@ -142,6 +142,16 @@ class Store:
         glob = _literal(self.segment_glob("samples"))
         condition = " AND ".join(f"{column} = {_literal(value)}" for column, value in where.items())
         return f"({_deduplicated('samples', f'read_parquet({glob}, union_by_name = true)', condition)})"
+
+    def verdicts_sql(self, **where: str) -> str:
+        """Like `samples_sql`, this store's verdicts (one row per key, verifier and version) for another
+        database to embed (curation reuses them). An empty glob is an error: check `has_segments` first."""
+        glob = _literal(self.segment_glob("verdicts"))
+        condition = " AND ".join(f"{column} = {_literal(value)}" for column, value in where.items())
+        return f"({_deduplicated('verdicts', f'read_parquet({glob}, union_by_name = true)', condition)})"
+
+    def has_segments(self, table: str) -> bool:
+        return any((self.root / table).glob("*.parquet"))
 
     def segment_glob(self, table: str) -> str:
         return str(self.root.resolve() / table / "*.parquet")

@@ -191,7 +191,7 @@ def test_signals_are_measured_only_where_a_sample_could_be_kept(built):
 
 def test_verify_resumes_and_only_checks_new_samples(built, tmp_path):
     ws, _, root = built
-    assert stages.verify(ws, VerifyOptions(workers=1)) == {"verified": 0, "signals_measured": 0}
+    assert stages.verify(ws, VerifyOptions(workers=1)) == {"verified": 0, "answers_from_store": 0, "signals_measured": 0}
     extra = tmp_path / "more.jsonl"
     extra.write_text(json.dumps({"prompt_id": "set:p6", "sample_index": 7, "model": "m", "finish_reason": "stop",
                                  "completion": completion(reasoning(77), "66")}) + "\n")

@@ -39,7 +39,12 @@ def text_signals(completion: str, *, prompt: str | list[dict[str, str]] | None =
         "language": language_verdict(language, 1 - options.thresholds.max_mixed_language),
         "format": verify_format(completion, template=options.template, think_prefilled=think_prefilled,
                                 require_boxed=options.require_boxed, finish_reason=finish_reason),
-        "repetition": verify_repetition(completion, min_repeats=options.loop_min_repeats,
+        # Repetition is measured on the chain of thought, as the other readability signals are (and as
+        # curation always did): a completion that loops until the token limit never closed its thinking,
+        # so its reasoning is the whole completion and the loop is found either way; a trace that loops
+        # and then escapes to answer is only found here (the tail of the whole completion is the answer).
+        # One measure for evaluation, curation and rewards (issue 17).
+        "repetition": verify_repetition(reasoning, min_repeats=options.loop_min_repeats,
                                         min_tokens=options.loop_min_tokens),
         "readability": readability_verdict(readability(reasoning, options.thresholds, language=language)),
     }

@@ -26,8 +26,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from evals.config_flags import add_options, build, read_config
-from evals.verifiers.registry import rule_kinds
 from evals.errors import report_errors
+from evals.verifiers.registry import rule_kinds
 
 DEFAULT_WORKDIR = "runs/curation"
 HELP = {

@@ -30,7 +30,6 @@ from .minhash import band_keys, candidate_pairs, signature
 from .ngrams import jaccard, ngram_hashes, normalized, words
 
 
-
 @dataclass
 class DecontaminateOptions:
     """Every field is a flag of `python -m curation decontaminate`."""

@@ -18,8 +18,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from evals.store import Store
 from evals.errors import DataError
+from evals.store import Store
 
 from .db import Workspace, count, create_samples_view, sql_list
 

@@ -17,8 +17,8 @@ from typing import Any
 
 from evals.errors import DataError
 
-from .db import Workspace
 from .card import funnel
+from .db import Workspace
 
 
 def _staged(name: str, ws: Workspace, options: Any, work: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:

@@ -14,8 +14,8 @@ import os
 import platform
 import sys
 import time
-from dataclasses import asdict
 from collections.abc import Callable, Iterator
+from dataclasses import asdict
 from typing import Any
 
 from tqdm import tqdm

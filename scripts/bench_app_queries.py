@@ -12,8 +12,8 @@ queries are timed cold (no Streamlit cache; the app caches them per store finger
 from __future__ import annotations
 
 import argparse
-import sys
 import json
+import sys
 import time
 from pathlib import Path
 

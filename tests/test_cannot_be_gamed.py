@@ -95,7 +95,8 @@ def test_mutations_never_turn_wrong_into_correct(graded, verifier_pool):
     assert len(wrong) >= 50, "too few wrong real completions to test against"
     mutants = []
     for (kind, completion, gold), verdict in wrong:
-        for name, answer in (_answer_mutations(verdict.extracted) | {"restate_gold": r for r in _restatements(gold)}).items():
+        pairs = [*_answer_mutations(verdict.extracted).items(), *(("restate_gold", r) for r in _restatements(gold))]
+        for name, answer in pairs:
             if (text := _with_box(completion, answer)) is not None:
                 mutants.append((name, kind, text, gold))
         mutants.append(("gold_in_thinking", kind, "<think>\\boxed{" + gold + "}</think>" + completion, gold))

@@ -22,6 +22,7 @@ from evals.benchmarks import BENCHMARKS  # noqa: E402
 from evals.lm_eval_tasks import TASKS_DIR  # noqa: E402
 
 from .conftest import ROOT, replay_file  # noqa: E402
+
 TASKS = {"aime24": "r1_aime24", "aime25": "r1_aime25", "math500": "r1_math500", "gpqa_diamond": "r1_gpqa_diamond"}
 
 

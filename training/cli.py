@@ -20,8 +20,8 @@ import sys
 from collections.abc import Sequence
 
 from evals.config_flags import add_options, build, read_config
-from evals.verifiers.registry import rule_kinds
 from evals.errors import report_errors
+from evals.verifiers.registry import rule_kinds
 
 HELP = {
     "preset": "the paper's settings to start from (see `python -m training presets`)",

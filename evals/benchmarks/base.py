@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from evals.verifiers.registry import kind_of
+
 from ..config import R1_PROTOCOL
 
 # The R1 protocol's zero-shot instruction (DeepSeek-R1 paper, evaluation setup).

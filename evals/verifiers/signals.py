@@ -9,6 +9,7 @@ training. Each is also a registry kind on its own (`verify_language`, `verify_fo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
 from .format_check import Template, verify_format
 from .language import language_consistency, language_verdict, reasoning_of
 from .readability import Thresholds, readability, readability_verdict

@@ -105,7 +105,7 @@ class Verifier:
             region = split_answer_region(text, finish_reason=row["finish_reason"], think_prefilled=prefilled)
             out.append(region.truncated)
             row["_text"], row["_prefilled"] = text, prefilled
-            if row["stored_verifier"] is not None or not is_rule_based(row["verifier"]):
+            if row.get("stored_verifier") is not None or not is_rule_based(row["verifier"]):
                 keys.append(None)  # the store's verdict is copied; imported, judge, none: decided elsewhere
                 continue
             # the verdict depends on the answer region, the truncation state and the reference only
@@ -118,7 +118,7 @@ class Verifier:
         return [(self._fields(row, key), truncated) for row, key, truncated in zip(rows, keys, out)]
 
     def _fields(self, row: dict[str, Any], key: tuple | None) -> dict[str, Any] | None:
-        if row["stored_verifier"] is not None:
+        if row.get("stored_verifier") is not None:  # absent for rows that never met an evals store
             self.reused += 1
             return {c: row[f"stored_{c}"] for c in VERDICT_COLUMNS}
         if key is None:

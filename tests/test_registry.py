@@ -150,14 +150,16 @@ def test_curation_ingests_and_verifies_with_a_registered_kind(shout):
             for i, c in enumerate([GOOD, NEAR_MISS])]
     verifier = Verifier(VerifyOptions(workers=1))
     try:
-        checks, futures = verifier.check_batch(rows)
+        verdicts, measures, futures = verifier.check_batch(rows)
         for future in futures:
             for slot, signals in zip(future.slots, future.result()):
                 slot.update(signals)
     finally:
         verifier.close()
-    assert [(c["correct"], c["reason"]) for c in checks] == [(True, "correct"), (False, "wrong_answer")]
-    assert checks[0]["format_ok"] is False  # wants_boxed reaches curation's format check too
+    assert [(v["correct"], v["reason"]) for v in verdicts] == [(True, "correct"), (False, "wrong_answer")]
+    format_verdict = next(s for s in measures[0]["signals"] if s["verifier"] == "format")
+    assert format_verdict["correct"] is False  # wants_boxed reaches curation's format check too
+    assert "boxed" in format_verdict["details"]
 
 
 def test_grpo_accuracy_reward_uses_a_registered_kind(shout, pool):

@@ -21,7 +21,6 @@ from evals.store import Store
 from .conftest import ROOT, replay_file
 from .test_runner import METRIC_KEYS, results
 
-pytestmark = pytest.mark.slow
 SLOW = ["--model", "test/fake", "--backend", "tests.fake_backends:Slow", "--benchmark", "math500", "--limit", "30",
         "--samples", "4"]
 
@@ -66,6 +65,7 @@ def cluster_runs(tmp_path_factory) -> tuple[Path, dict]:
     return out, result
 
 
+@pytest.mark.slow
 def test_ray_binds_loopback_and_a_replay_run_matches_the_local_run(cluster_runs, tmp_path):
     out, result = cluster_runs
     assert result["address"].startswith("127.0.0.1:"), result["address"]
@@ -83,6 +83,7 @@ def test_ray_binds_loopback_and_a_replay_run_matches_the_local_run(cluster_runs,
     assert len(cluster["nodes"]) == 3 and cluster["cpus"] == 3 and cluster["ray_version"]
 
 
+@pytest.mark.slow
 def test_a_worker_node_removed_midway_loses_and_duplicates_nothing(cluster_runs, tmp_path):
     out, result = cluster_runs
     assert result["removed_started"], result["removed"]["log"]
@@ -98,6 +99,7 @@ def test_a_worker_node_removed_midway_loses_and_duplicates_nothing(cluster_runs,
     assert metrics(db) == metrics(tmp_path / "clean")
 
 
+@pytest.mark.slow
 def test_a_driver_sigkilled_midway_resumes_with_the_same_command(cluster_runs, tmp_path):
     out, result = cluster_runs
     assert result["killed_started"] and result["killed_segments"] > 0
@@ -112,6 +114,7 @@ def test_a_driver_sigkilled_midway_resumes_with_the_same_command(cluster_runs, t
     assert metrics(db) == metrics(tmp_path / "clean")
 
 
+@pytest.mark.slow
 def test_without_ray_nothing_imports_ray(tmp_path):
     code = ("import sys, evals.runner, evals.cli\n"
             "assert 'ray' not in sys.modules, 'import'\n"
@@ -122,3 +125,13 @@ def test_without_ray_nothing_imports_ray(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
+
+
+@pytest.mark.parametrize("argv, expected", [(["--ray"], "auto"), (["--ray", "10.0.0.1:6379"], "10.0.0.1:6379"),
+                                            ([], None)])
+def test_the_ray_flag_takes_an_optional_address(argv, expected):
+    from evals.cli import _build_parser
+    from evals.config import RunConfig
+    from evals.config_flags import build
+
+    assert build(RunConfig, {}, _build_parser().parse_args(["run", *argv])).ray == expected

@@ -66,6 +66,10 @@ class RunConfig(GenerationConfig):
                                   help="local data file for a benchmark, e.g. gpqa_diamond=gpqa_diamond.csv")
     verify_workers: int | None = option(None, help="verifier processes (default: all cores)")
     verify_timeout: float = option(5.0, help="hard limit per verification (s)")
+    ray: str | None = option(None, metavar="ADDRESS", const="auto",
+                             help="run generation and verification on a Ray cluster: HOST:PORT of its head, or "
+                                  "auto (bare --ray) for this machine's cluster or a new local one; needs "
+                                  "`pip install 'r1-evals[ray]'`")
 
 
 def run_config(options: GenerationConfig, **run_fields: Any) -> RunConfig:

@@ -48,11 +48,12 @@ def text_pair_flag(text: str) -> tuple[str, str]:
 
 def option(default: Any = dataclasses.MISSING, *, help: str, flags: tuple[str, ...] = (),  # noqa: A002
            metavar: str | None = None, choices: tuple[Any, ...] | None = None, repeat: bool = False,
-           default_factory: Any = dataclasses.MISSING) -> Any:
+           default_factory: Any = dataclasses.MISSING, const: str | None = None) -> Any:
     """A dataclass field that documents its flag: help text, and when the defaults do not fit, the flag
-    names (``flags``), ``metavar``, ``choices``, and ``repeat`` (a list given as a repeated flag rather
-    than comma-separated)."""
-    metadata = {"help": help, "flags": flags, "metavar": metavar, "choices": choices, "repeat": repeat}
+    names (``flags``), ``metavar``, ``choices``, ``repeat`` (a list given as a repeated flag rather
+    than comma-separated), and ``const`` (the value of the flag given bare: `--ray` means `--ray auto`)."""
+    metadata = {"help": help, "flags": flags, "metavar": metavar, "choices": choices, "repeat": repeat,
+                "const": const}
     if default_factory is not dataclasses.MISSING:
         return dataclasses.field(default_factory=default_factory, metadata=metadata)
     return dataclasses.field(default=default, metadata=metadata)
@@ -90,6 +91,8 @@ def add_options(parser: argparse.ArgumentParser, cls: type, helps: dict[str, str
                 parser.add_argument(*flags, type=lambda s: [x for x in s.split(",") if x], **options)
         else:
             scalar = next((a for a in args if a is not type(None)), kind)
+            if f.metadata.get("const") is not None:
+                options.update(nargs="?", const=f.metadata["const"])
             parser.add_argument(*flags, type=scalar if scalar in (int, float) else str, **options)
 
 

@@ -36,9 +36,11 @@ __all__ = ["RunConfig", "Runner", "choose_backend", "stream_to_store"]
 
 
 def stream_to_store(completions: Iterator[Completion], total: int, desc: str,
-                    flush: Callable[[list[Completion]], None]) -> None:
+                    flush: Callable[[list[Completion]], None],
+                    postfix: Callable[[], dict[str, Any]] | None = None) -> None:
     """Hand completions to `flush` every FLUSH_ROWS rows or FLUSH_SECONDS, and whatever finished on the
-    way out, even on Ctrl-C or a backend error: a killed job loses at most the last second."""
+    way out, even on Ctrl-C or a backend error: a killed job loses at most the last second. `postfix`:
+    extras for the progress bar at each flush (a cluster's nodes alive)."""
     buffer: list[Completion] = []
     last = time.monotonic()
     bar = tqdm(total=total, desc=desc, unit="sample", file=sys.stderr)
@@ -49,6 +51,8 @@ def stream_to_store(completions: Iterator[Completion], total: int, desc: str,
             if len(buffer) >= FLUSH_ROWS or time.monotonic() - last >= FLUSH_SECONDS:
                 flush(buffer)
                 buffer, last = [], time.monotonic()
+                if postfix:
+                    bar.set_postfix(postfix(), refresh=False)
     finally:
         flush(buffer)
         bar.close()
@@ -96,6 +100,12 @@ class Runner:
         self.store = Store(config.db)
         self._pool: VerifierPool | None = None
         self._backend: Backend | None = None
+        self._engines: list[Any] | None = None  # --ray: the engine actors
+        self._ray_pool: Any = None
+        if config.ray:  # Ray is imported only here: a run without --ray never loads it
+            from . import distributed
+
+            distributed.connect(config.ray)
         self.sampling = Sampling(config.temperature, config.top_p, config.max_tokens or self.spec.max_tokens,
                                  config.seed)
 
@@ -106,11 +116,29 @@ class Runner:
             self._pool = VerifierPool(workers=self.config.verify_workers, timeout=self.config.verify_timeout)
         return self._pool
 
+    @property
+    def scorer(self) -> Any:
+        """What verifies generated samples: the pool, or under --ray verifier actors on every cluster CPU."""
+        if not self.config.ray:
+            return self.pool
+        if self._ray_pool is None:
+            from .distributed import RayVerifierPool
+
+            self._ray_pool = RayVerifierPool(self.config.verify_timeout, self.config.verify_workers)
+        return self._ray_pool
+
     def close(self) -> None:
         if self._backend is not None:
             self._backend.close()
         if self._pool is not None:
             self._pool.close()
+        if self.config.ray:
+            import ray
+
+            self._stop_engines()
+            if self._ray_pool is not None:
+                self._ray_pool.close()
+            ray.shutdown()  # disconnects (and stops the cluster only when this run started it)
 
     # ---- orchestration -------------------------------------------------------------------
     def run(self) -> list[dict[str, Any]]:
@@ -169,30 +197,62 @@ class Runner:
         return result
 
     # ---- generation ----------------------------------------------------------------------
+    def backend_options(self) -> tuple[str, dict[str, Any]]:
+        """The weights and options `open_backend` gets (here, or in each engine actor under --ray)."""
+        c = self.config
+        if self.backend_name == "openai":  # what the server answers to; embedded models are served by short name
+            weights = c.served_model or (self.spec.name if self.spec.hub_id.startswith("embedded:")
+                                         else self.spec.hub_id)
+        else:
+            weights = self.spec.hub_id if self.backend_name == "replay" else local_weights(self.spec)
+        return weights, dict(
+            base_url=c.base_url, revision=self.spec.revision, batch_size=c.batch_size,
+            concurrency=c.concurrency, dtype=c.dtype, seed=c.seed, engine_args=c.engine_args,
+            replay_files=c.replay, max_model_len=c.engine_args.get("max_model_len") or self.spec.max_model_len,
+        )
+
     def backend(self) -> Backend:
         if self._backend is None:
-            c = self.config
-            if self.backend_name == "openai":  # what the server answers to; embedded models are served by short name
-                weights = c.served_model or (self.spec.name if self.spec.hub_id.startswith("embedded:")
-                                             else self.spec.hub_id)
-            else:
-                weights = self.spec.hub_id if self.backend_name == "replay" else local_weights(self.spec)
-            self._backend = open_backend(
-                self.backend_name, weights, base_url=c.base_url, revision=self.spec.revision, batch_size=c.batch_size,
-                concurrency=c.concurrency, dtype=c.dtype, seed=c.seed, engine_args=c.engine_args,
-                replay_files=c.replay, max_model_len=c.engine_args.get("max_model_len") or self.spec.max_model_len,
-            )
+            weights, options = self.backend_options()
+            self._backend = open_backend(self.backend_name, weights, **options)
         return self._backend
 
-    def generate(self, bench: Benchmark, problems: dict[str, Problem], requests: list[Request], run_id: str) -> None:
-        stream_to_store(self.backend().generate(requests, self.sampling), len(requests), f"generate {bench.name}",
-                        lambda buffer: self.flush(bench, problems, buffer, run_id))
+    def engines(self) -> list[Any]:
+        """--ray: one engine actor per model replica, started on first use."""
+        if self._engines is None:
+            from .distributed import start_engines
 
-    def flush(self, bench: Benchmark, problems: dict[str, Problem], buffer: list[Completion], run_id: str) -> None:
+            self._engines = start_engines(self.backend_name, *self.backend_options())
+        return self._engines
+
+    def _stop_engines(self) -> None:
+        """Frees the cluster's CPUs/GPUs for the verifier actors (and on exit)."""
+        if self._engines:
+            from .distributed import stop
+
+            stop(self._engines)
+        self._engines = None
+
+    def generate(self, bench: Benchmark, problems: dict[str, Problem], requests: list[Request], run_id: str) -> None:
+        if not self.config.ray:
+            stream_to_store(self.backend().generate(requests, self.sampling), len(requests), f"generate {bench.name}",
+                            lambda buffer: self.flush(bench, problems, buffer, run_id))
+            return
+        # On a cluster the driver writes samples as they arrive and verifies them all afterwards
+        # (verify_stored, the resume path) on every CPU, once the engines have given theirs back.
+        from . import distributed
+
+        stream_to_store(distributed.generate(self.engines(), requests, self.sampling), len(requests),
+                        f"generate {bench.name} (ray)", lambda buffer: self.flush(bench, problems, buffer, run_id, False),
+                        postfix=lambda: {"nodes": distributed.nodes_alive()})
+        self._stop_engines()
+
+    def flush(self, bench: Benchmark, problems: dict[str, Problem], buffer: list[Completion], run_id: str,
+              score: bool = True) -> None:
         if not buffer:
             return
         samples = [self.sample_row(bench.name, c, run_id) for c in buffer]
-        self.store.write(samples, score_samples(self.pool, bench, problems, samples), tag=run_id)
+        self.store.write(samples, score_samples(self.pool, bench, problems, samples) if score else [], tag=run_id)
 
     def sample_row(self, benchmark: str, c: Completion, run_id: str) -> dict[str, Any]:
         r = c.request
@@ -217,7 +277,7 @@ class Runner:
             print(f"[evals] {bench.name}: scoring {len(pending)} stored samples", file=sys.stderr)
             for row in pending:  # the stored problem id may come from another benchmark's copy
                 row["problem_id"] = by_hash[row["prompt_hash"]].id
-            verdicts = score_samples(self.pool, bench, {p.id: p for p in problems}, pending, f"verify {bench.name}")
+            verdicts = score_samples(self.scorer, bench, {p.id: p for p in problems}, pending, f"verify {bench.name}")
             self.store.write([], verdicts, tag="verify")
 
     def record_invocation(self, bench: Benchmark, problems: list[Problem], k: int, run_id: str,
@@ -239,12 +299,20 @@ class Runner:
             except md.PackageNotFoundError:
                 return None
 
+        if self.config.ray:
+            import ray
+
+            from .distributed import describe_cluster
+
+            backend_info, cluster = ray.get(self.engines()[0].describe.remote()), describe_cluster()
+        else:
+            backend_info, cluster = self.backend().describe(), None
         return {
-            "run_id": run_id, "model": asdict(self.spec), "benchmark": bench.name, "benchmark_source": bench.source,
+            "run_id": run_id, "model": asdict(self.spec), "cluster": cluster, "benchmark": bench.name, "benchmark_source": bench.source,
             "data_version": bench.data_version(problems), "data_sha256": bench.data_sha256(self.config.data),
             "problems_sha256": bench.problems_sha256(problems),
             "k": k, "sampling": self.sampling.to_dict(),
-            "sampling_hash": self.sampling.hash, "backend": self.backend_name, "backend_info": self.backend().describe(),
+            "sampling_hash": self.sampling.hash, "backend": self.backend_name, "backend_info": backend_info,
             "prompt_version": PROMPT_VERSION, "verifier": bench.verifier, "verifier_version": VERIFIER_VERSION,
             "verifier_options": eval_verifier_options(bench.verifier),
             "config": asdict(self.config), "created_at": time.time(), "host": platform.node(), "pid": os.getpid(),
@@ -255,5 +323,6 @@ class Runner:
 
 def _invocation(manifest: dict[str, Any]) -> dict[str, Any]:
     """What may differ between the invocations that generated one run's samples."""
-    keys = ("created_at", "host", "pid", "backend", "backend_info", "versions", "data_sha256", "problems_sha256")
+    keys = ("created_at", "host", "pid", "backend", "backend_info", "cluster", "versions", "data_sha256",
+            "problems_sha256")
     return {key: manifest.get(key) for key in keys} | {"shard": (manifest.get("config") or {}).get("shard")}

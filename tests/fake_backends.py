@@ -40,3 +40,12 @@ class Deterministic:
 
     def close(self) -> None:
         pass
+
+
+class Slow(Deterministic):
+    """Deterministic at SLOW_DELAY seconds per sample (default 0.1), wherever it runs (a Ray actor
+    does not see the test's FAKE_DELAY): slow enough to remove a node or kill the driver midway."""
+
+    def __init__(self, model: str, **options: Any) -> None:
+        super().__init__(model, **options)
+        self.delay = float(os.environ.get("SLOW_DELAY", "0.1"))

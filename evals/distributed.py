@@ -1,0 +1,190 @@
+"""`python -m evals run --ray [ADDRESS|auto]`: generation and verification on a Ray cluster.
+
+Imported only under --ray (Ray is an extra: `pip install 'r1-evals[ray]'`). The driver holds the
+work: (problem, sample index) units in small chunks. Each idle engine actor (one per model replica)
+takes the next chunk; its completions come back to the driver, which writes the one append-only store
+as a local run does (one writer, no merge step). An actor or node that dies costs only the chunk it
+held: the chunk goes back to the queue for another actor, at most MAX_ATTEMPTS times. Verification is
+the same queue over verifier actors, each wrapping a local VerifierPool of one process (so every check
+keeps its hard time limit). Units carry their derived seeds, so a chunk redone elsewhere gives the same
+completions wherever the engine is deterministic per sample (replay, vLLM; hf seeds per batch).
+"""
+from __future__ import annotations
+
+import os
+import sys
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import ray
+from ray.exceptions import ActorDiedError, ActorUnavailableError, NodeDiedError, RayActorError, WorkerCrashedError
+
+from .backends import Completion, Request, Sampling, open_backend
+from .errors import SetupError
+from .verifiers import Verdict, VerifierPool
+
+GENERATE_CHUNK = 8  # units per engine call: small, so a dead replica costs little and work balances
+VERIFY_CHUNK = 16  # items per verifier actor call
+MAX_ATTEMPTS = 3  # a chunk lost this many times to dead actors or nodes stops the run, naming its units
+_LOST = (RayActorError, ActorDiedError, ActorUnavailableError, NodeDiedError, WorkerCrashedError)
+
+
+class UnitFailed(RuntimeError):
+    """A chunk of work lost to dead actors MAX_ATTEMPTS times (or no actor left to run it)."""
+
+
+def connect(address: str) -> None:
+    """`auto`: the cluster this machine belongs to (`ray start`), else a new local one; else HOST:PORT."""
+    if ray.is_initialized():
+        return
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    # the workers import evals (and module:Class backends) from the driver's checkout when it is on their disk
+    path = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
+    try:
+        ray.init(address=None if address == "auto" else address, log_to_driver=False,
+                 runtime_env={"env_vars": {"PYTHONPATH": path}})
+    except (ConnectionError, RuntimeError, ValueError) as exc:
+        raise SetupError(f"--ray {address}: cannot reach a Ray cluster ({exc}); start one with `ray start --head` "
+                         "or pass --ray auto for a local one") from exc
+
+
+def nodes_alive() -> int:
+    return sum(1 for n in ray.nodes() if n["Alive"])
+
+
+def describe_cluster() -> dict[str, Any]:
+    """What the run manifest records under `invocations`: Ray's version and each live node's resources."""
+    nodes = [{"node_ip": n["NodeManagerAddress"], "cpus": n["Resources"].get("CPU", 0),
+              "gpus": n["Resources"].get("GPU", 0)} for n in ray.nodes() if n["Alive"]]
+    return {"ray_version": ray.__version__, "nodes": nodes, "cpus": sum(n["cpus"] for n in nodes),
+            "gpus": sum(n["gpus"] for n in nodes)}
+
+
+class _Engine:
+    """One model replica: a backend opened on the actor's node."""
+
+    def __init__(self, name: str, weights: str, options: dict[str, Any]) -> None:
+        self.backend = open_backend(name, weights, **options)
+
+    def describe(self) -> dict[str, Any]:
+        return {**self.backend.describe(), "node_ip": ray.util.get_node_ip_address()}
+
+    def generate(self, requests: Sequence[Request], sampling: Sampling) -> list[Completion]:
+        return list(self.backend.generate(requests, sampling))
+
+
+class _Verifier:
+    """A one-process VerifierPool on the actor's node: the hard time limit holds there too."""
+
+    def __init__(self, timeout: float) -> None:
+        self.pool = VerifierPool(workers=1, timeout=timeout)
+
+    def verify(self, items: list, timeout: float | None) -> list[Verdict]:
+        return self.pool.verify_batch(items, timeout=timeout)
+
+
+def start_engines(name: str, weights: str, options: dict[str, Any]) -> list[Any]:
+    """One engine actor per replica: vLLM takes tensor_parallel_size GPUs per replica and as many replicas
+    as the cluster's GPUs hold; CPU engines (hf, replay, custom) one replica per cluster CPU."""
+    cluster = describe_cluster()
+    if name == "vllm":
+        tp = int((options.get("engine_args") or {}).get("tensor_parallel_size", 1))
+        count, resources = int(cluster["gpus"] // tp), {"num_gpus": tp, "num_cpus": 1}
+    else:
+        count, resources = int(cluster["cpus"]), {"num_cpus": 1}
+    if count < 1:
+        raise SetupError(f"--ray: the cluster ({cluster['nodes']}) has no room for one {name} replica ({resources})")
+    actor = ray.remote(**resources)(_Engine).options(scheduling_strategy="SPREAD", max_restarts=0)
+    engines = [actor.remote(name, weights, options) for _ in range(count)]
+    ray.get([e.__ray_ready__.remote() for e in engines])
+    return engines
+
+
+def _dispatch(actors: list[Any], chunks: list[list], call: Callable[[Any, list], Any], what: str,
+              describe: Callable[[list], str]) -> Iterator[tuple[list, Any]]:
+    """The driver's work queue: each idle actor gets the next chunk; yields (chunk, result) as they finish.
+    A chunk whose actor died goes back to the front of the queue; an actor raising an error stops the run."""
+    todo = deque((i, chunk) for i, chunk in enumerate(chunks))
+    attempts = [0] * len(chunks)
+    idle, running = list(actors), {}
+    while todo or running:
+        while idle and todo:
+            actor, (i, chunk) = idle.pop(), todo.popleft()
+            running[call(actor, chunk)] = (actor, i, chunk)
+        if not running:
+            left = [describe(chunk) for _, chunk in todo]
+            raise UnitFailed(f"--ray: no {what} actor left alive; unfinished: {', '.join(left[:5])}"
+                             f"{' ...' if len(left) > 5 else ''}")
+        ready, _ = ray.wait(list(running), num_returns=1, timeout=1.0)
+        for ref in ready:
+            actor, i, chunk = running.pop(ref)
+            try:
+                result = ray.get(ref)
+            except _LOST as exc:  # the actor or its node died: only this chunk is lost, and it is redone
+                attempts[i] += 1
+                if attempts[i] >= MAX_ATTEMPTS:
+                    raise UnitFailed(f"--ray: {what} of {describe(chunk)} lost {attempts[i]} times "
+                                     f"(last: {type(exc).__name__}); giving up") from exc
+                print(f"[evals] ray: {what} of {describe(chunk)} lost ({type(exc).__name__}); retrying elsewhere "
+                      f"(attempt {attempts[i] + 1}/{MAX_ATTEMPTS})", file=sys.stderr)
+                todo.appendleft((i, chunk))
+                continue
+            idle.append(actor)
+            yield chunk, result
+
+
+def generate(engines: list[Any], requests: Sequence[Request], sampling: Sampling) -> Iterator[Completion]:
+    """Completions of `requests` from the engine actors, in chunk completion order."""
+    chunks = [list(requests[i:i + GENERATE_CHUNK]) for i in range(0, len(requests), GENERATE_CHUNK)]
+    for _, completions in _dispatch(engines, chunks, lambda a, c: a.generate.remote(c, sampling), "generation",
+                                    _units):
+        yield from completions
+
+
+def _units(chunk: list[Request]) -> str:
+    return "units " + ", ".join(f"({r.problem_id}, sample {r.sample_index})" for r in chunk)
+
+
+def stop(actors: list[Any]) -> None:
+    for actor in actors:
+        ray.kill(actor)
+
+
+class RayVerifierPool:
+    """VerifierPool's verify_batch over verifier actors on every cluster CPU (started on first use)."""
+
+    def __init__(self, timeout: float, workers: int | None = None) -> None:
+        self.timeout, self.workers = timeout, workers
+        self.actors: list[Any] = []
+
+    def _start(self) -> list[Any]:
+        if not self.actors:
+            count = self.workers or int(describe_cluster()["cpus"]) or 1
+            actor = ray.remote(num_cpus=1)(_Verifier).options(scheduling_strategy="SPREAD", max_restarts=0)
+            self.actors = [actor.remote(self.timeout) for _ in range(count)]
+        return self.actors
+
+    def verify(self, kind: str, completion: str, reference: Any, **opts: Any) -> Verdict:
+        return self.verify_batch([(kind, completion, reference, opts)])[0]
+
+    def verify_batch(self, items: Sequence, *, progress: Callable[[int, int], None] | None = None,
+                     timeout: float | None = None) -> list[Verdict]:
+        indexed = list(enumerate(items))
+        chunks = [indexed[i:i + VERIFY_CHUNK] for i in range(0, len(indexed), VERIFY_CHUNK)]
+        results: list[Verdict | None] = [None] * len(items)
+        done = 0
+        call = lambda a, c: a.verify.remote([item for _, item in c], timeout)  # noqa: E731
+        for chunk, verdicts in _dispatch(self._start(), chunks, call, "verification",
+                                         lambda c: f"items {c[0][0]}..{c[-1][0]}"):
+            for (index, _), verdict in zip(chunk, verdicts):
+                results[index] = verdict
+            done += len(chunk)
+            if progress:
+                progress(done, len(items))
+        return results  # type: ignore[return-value]
+
+    def close(self) -> None:
+        stop(self.actors)
+        self.actors = []
+

@@ -1,0 +1,137 @@
+"""`python -m evals run --ray`: a real three-node Ray cluster on this machine, inside a network namespace
+that has only loopback (so Ray binds 127.0.0.1 and sends nothing to the machine's external address).
+
+The cluster side runs once per module (tests/ray_scenarios.py, under `unshare -n`): a replay run, a run
+that loses a worker node midway, and a driver SIGKILLed midway then run again. These tests compare the
+stores it leaves with the same commands run here without --ray.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from evals.store import Store
+
+from .conftest import ROOT, replay_file
+from .test_runner import METRIC_KEYS, results
+
+SLOW = ["--model", "test/fake", "--backend", "tests.fake_backends:Slow", "--benchmark", "math500", "--limit", "30",
+        "--samples", "4"]
+
+
+def evals_run(db: Path, *args: str) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SLOW_DELAY": "0"}  # the same samples, without the wait
+    done = subprocess.run([sys.executable, "-m", "evals", "run", "--db", str(db), *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+
+
+def rows(db: Path, table: str, dedupe: bool = False) -> list[tuple]:
+    """Every row ever written (raw segments), or one per key (the store's view), minus write times."""
+    con = Store(db).connect()
+    if dedupe:
+        source = table
+    else:
+        source = f"read_parquet({sorted(str(p) for p in (db / table).glob('*.parquet'))!r}, union_by_name = true)"
+    cursor = con.execute(f"SELECT * EXCLUDE (created_at) FROM {source}")
+    return sorted(cursor.fetchall(), key=repr)
+
+
+def metrics(db: Path) -> dict:
+    (result,) = results(db).values()
+    return {k: result[k] for k in METRIC_KEYS if k in result}
+
+
+@pytest.fixture(scope="module")
+def cluster_runs(tmp_path_factory) -> tuple[Path, dict]:
+    if not shutil.which("unshare") or subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode:
+        pytest.skip("`unshare -n` is not permitted here (needs root or user namespaces): no loopback-only cluster")
+    pytest.importorskip("ray", reason="pip install 'r1-evals[ray]'")
+    replay = replay_file("tldr7b_math500_n1.json")
+    out = tmp_path_factory.mktemp("ray")
+    script = f"ip link set lo up && exec {sys.executable} -m tests.ray_scenarios {out} {replay}"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "RAY_USAGE_STATS_ENABLED": "0"}
+    done = subprocess.run(["unshare", "-n", "sh", "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=1500)
+    assert (out / "result.json").exists(), done.stdout[-3000:] + done.stderr[-3000:]
+    result = json.loads((out / "result.json").read_text())
+    assert done.returncode == 0, done.stderr[-3000:]
+    return out, result
+
+
+@pytest.mark.slow
+def test_ray_binds_loopback_and_a_replay_run_matches_the_local_run(cluster_runs, tmp_path):
+    out, result = cluster_runs
+    assert result["address"].startswith("127.0.0.1:"), result["address"]
+    assert result["replay_ray"]["rc"] == 0, result["replay_ray"]["log"]
+    replay = str(replay_file("tldr7b_math500_n1.json"))
+    evals_run(tmp_path / "local", "--model", "test/tldr7b", "--backend", "replay", "--replay", replay,
+              "--benchmark", "math500", "--limit", "40", "--samples", "1")
+    ray_db, local_db = out / "replay_ray", tmp_path / "local"
+    for table in ("samples", "verdicts"):
+        assert rows(ray_db, table) == rows(local_db, table), table
+    assert len(rows(ray_db, "samples")) == 40
+    assert metrics(ray_db) == metrics(local_db)
+    (manifest,) = [json.loads(p.read_text()) for p in (ray_db / "runs").glob("*.json")]
+    cluster = manifest["invocations"][-1]["cluster"]
+    assert len(cluster["nodes"]) == 3 and cluster["cpus"] == 3 and cluster["ray_version"]
+
+
+@pytest.mark.slow
+def test_a_worker_node_removed_midway_loses_and_duplicates_nothing(cluster_runs, tmp_path):
+    out, result = cluster_runs
+    assert result["removed_started"], result["removed"]["log"]
+    assert result["removed"]["rc"] == 0, result["removed"]["log"]
+    assert "lost (" in result["removed"]["log"], "the removed node should have held units: " + result["removed"]["log"]
+    evals_run(tmp_path / "clean", *SLOW)
+    db = out / "removed"
+    samples = rows(db, "samples")
+    assert len(samples) == 120 == len(rows(db, "samples", dedupe=True)), "one row per unit, none missing"
+    assert rows(db, "verdicts") == rows(db, "verdicts", dedupe=True), "no verdict written twice"
+    assert samples == rows(tmp_path / "clean", "samples")
+    assert rows(db, "verdicts") == rows(tmp_path / "clean", "verdicts")
+    assert metrics(db) == metrics(tmp_path / "clean")
+
+
+@pytest.mark.slow
+def test_a_driver_sigkilled_midway_resumes_with_the_same_command(cluster_runs, tmp_path):
+    out, result = cluster_runs
+    assert result["killed_started"] and result["killed_segments"] > 0
+    resumed = result["resumed"]
+    assert resumed["rc"] == 0, resumed["log"]
+    assert "samples already stored" in resumed["log"] and "0 samples already stored" not in resumed["log"]
+    evals_run(tmp_path / "clean", *SLOW)
+    db = out / "killed"
+    assert len(rows(db, "samples")) == 120 == len(rows(db, "samples", dedupe=True))
+    assert rows(db, "samples") == rows(tmp_path / "clean", "samples")
+    assert rows(db, "verdicts", dedupe=True) == rows(tmp_path / "clean", "verdicts", dedupe=True)
+    assert metrics(db) == metrics(tmp_path / "clean")
+
+
+@pytest.mark.slow
+def test_without_ray_nothing_imports_ray(tmp_path):
+    code = ("import sys, evals.runner, evals.cli\n"
+            "assert 'ray' not in sys.modules, 'import'\n"
+            f"sys.argv = ['evals', 'run', '--db', {str(tmp_path / 'db')!r}, '--model', 'test/fake', '--backend',"
+            " 'tests.fake_backends:Deterministic', '--benchmark', 'math500', '--limit', '2', '--samples', '1']\n"
+            "try:\n    evals.cli.main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+            "assert 'ray' not in sys.modules, 'run'\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+
+
+@pytest.mark.parametrize("argv, expected", [(["--ray"], "auto"), (["--ray", "10.0.0.1:6379"], "10.0.0.1:6379"),
+                                            ([], None)])
+def test_the_ray_flag_takes_an_optional_address(argv, expected):
+    from evals.cli import _build_parser
+    from evals.config import RunConfig
+    from evals.config_flags import build
+
+    assert build(RunConfig, {}, _build_parser().parse_args(["run", *argv])).ray == expected

@@ -102,6 +102,8 @@ def parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", parents=[common], help="verify, filter, select, decontaminate and export in a row",
                          description="Stages 3 to 7 with the config file's sections (or the defaults).")
     run.add_argument("--from-stage", default="verify", choices=["verify", "filter", "select", "decontaminate", "export"])
+    run.add_argument("--ray", nargs="?", const="auto", metavar="ADDRESS",
+                     help="run the verify stage on a Ray cluster (HOST:PORT, or auto when bare)")
     samples = sub.add_parser("samples", parents=[common], help="register sample files made elsewhere",
                              description="Register samples made elsewhere (Parquet read in place; JSONL/JSON/CSV "
                                          "converted once). Columns: prompt_id, completion; optional sample_index, "
@@ -140,8 +142,9 @@ def _dispatch(args: argparse.Namespace) -> int:
             ["verify", "filter", "select", "decontaminate", "export"].index(args.from_stage):]
     for stage in plan:
         options_cls, function, _, _ = _stages()[stage]
-        options = build(_resolve(options_cls), config.get(stage, {}), args if args.command != "run" else
-                        argparse.Namespace())
+        given = args if args.command != "run" else argparse.Namespace(**({"ray": args.ray} if args.ray and
+                                                                          stage == "verify" else {}))
+        options = build(_resolve(options_cls), config.get(stage, {}), given)
         started = time.time()
         counts = _resolve(function)(ws, options)
         print(f"[curation] {stage} done in {time.time() - started:.1f}s: {json.dumps(counts, default=str)}",

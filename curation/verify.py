@@ -1,7 +1,7 @@
 """Stage 3, verify: every sample gets its answer verdict and, where it could still be kept, its
 text-signal verdicts and measures (curation/verdicts.py; read together as the `checks` view).
 
-    python -m curation verify [--workers 2] [--batch-size 2048]
+    python -m curation verify [--workers 2] [--batch-size 2048] [--ray [ADDRESS|auto]]
 
 - Answers go through the evaluation's scoring path (`evals.scoring.answer_item`) and its bounded
   verifier pool (hard time limit per item, a worker that hangs is replaced), and are written in the
@@ -15,6 +15,10 @@ text-signal verdicts and measures (curation/verdicts.py; read together as the `c
 - Text signals (the evaluation's four signal verdicts, and a MinHash sketch of the reasoning) are
   measured only on samples that are not truncated and not wrong: the others are dropped whatever
   their text, and measuring them would cost most of the stage.
+
+Under --ray the answer verdicts go to verifier actors and the text-signal batches to Ray tasks spread
+over the cluster's CPUs (same inputs, same outputs); the reads and writes of the curation database
+stay in this process (the driver). Without --ray, Ray is never imported.
 
 Resumable: rows are committed per batch and only samples without a verdict of the current verifier
 version and options, or without measures of the current version, are read, so a killed stage (or a
@@ -35,6 +39,7 @@ from typing import Any
 import pyarrow as pa
 from tqdm import tqdm
 
+from evals.config_flags import option
 from evals.scoring import answer_item, judge_timeout, verdict_fields
 from evals.verifiers import VERIFIER_VERSION, Verdict, VerifierPool, split_answer_region
 from evals.verifiers.answer_region import sample_for_verifier
@@ -56,6 +61,9 @@ class VerifyOptions:
     limit: int | None = None  # verify at most N samples in this call (a trial run)
     # an equal but unevaluated math answer (`4+5` for 9) is wrong: SFT data must show the result
     require_evaluated: bool = True
+    ray: str | None = option(None, metavar="ADDRESS", const="auto",
+                             help="verify on a Ray cluster: HOST:PORT of its head, or auto (bare --ray) for this "
+                                  "machine's cluster or a new local one; --workers then caps the verifier actors")
 
 
 VERDICTS = pa.schema([("sample_id", pa.string()), ("verifier", pa.string()), ("verifier_version", pa.string()),
@@ -87,15 +95,29 @@ class Verifier:
     def __init__(self, options: VerifyOptions) -> None:
         self.options = options
         workers = options.workers or os.cpu_count() or 1
-        self.pool = VerifierPool(workers=workers, timeout=options.timeout)
-        self.executor = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
-                                            initializer=_die_with_parent)
+        self.pool: Any
+        if options.ray:  # Ray is imported only here
+            from evals.distributed import RayVerifierPool
+
+            from .distributed import SHARE, RayTextExecutor, connect
+
+            connect(options.ray)
+            self.pool = RayVerifierPool(options.timeout, options.workers, num_cpus=SHARE)
+            self.executor = RayTextExecutor()
+        else:
+            self.pool = VerifierPool(workers=workers, timeout=options.timeout)
+            self.executor = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
+                                                initializer=_die_with_parent)
         self.cache: dict[tuple, Verdict] = {}
         self.reused = 0
 
     def close(self) -> None:
         self.pool.close()
         self.executor.shutdown(cancel_futures=True)
+        if self.options.ray:
+            import ray
+
+            ray.shutdown()  # disconnects (and stops the cluster only when this call started it)
 
     def answers(self, rows: list[dict[str, Any]]) -> list[tuple[dict[str, Any] | None, bool]]:
         """(answer verdict fields, or None when the prompt has no rule-based reference; truncated) per row."""

@@ -154,14 +154,15 @@ def stop(actors: list[Any]) -> None:
 class RayVerifierPool:
     """VerifierPool's verify_batch over verifier actors on every cluster CPU (started on first use)."""
 
-    def __init__(self, timeout: float, workers: int | None = None) -> None:
-        self.timeout, self.workers = timeout, workers
+    def __init__(self, timeout: float, workers: int | None = None, num_cpus: float = 1) -> None:
+        # num_cpus < 1 leaves room for other tasks (curation's text signals) on the same CPUs
+        self.timeout, self.workers, self.num_cpus = timeout, workers, num_cpus
         self.actors: list[Any] = []
 
     def _start(self) -> list[Any]:
         if not self.actors:
             count = self.workers or int(describe_cluster()["cpus"]) or 1
-            actor = ray.remote(num_cpus=1)(_Verifier).options(scheduling_strategy="SPREAD", max_restarts=0)
+            actor = ray.remote(num_cpus=self.num_cpus)(_Verifier).options(scheduling_strategy="SPREAD", max_restarts=0)
             self.actors = [actor.remote(self.timeout) for _ in range(count)]
         return self.actors
 

@@ -1,6 +1,7 @@
 """The cluster side of tests/test_ray.py, run inside a network namespace with only loopback:
 
     unshare -n sh -c 'ip link set lo up && python -m tests.ray_scenarios OUT REPLAY_FILE'
+    unshare -n sh -c 'ip link set lo up && python -m tests.ray_scenarios curation OUT'
 
 Starts a real three-node Ray cluster (a head and two workers, one CPU each), runs `python -m evals run`
 drivers against it as separate processes (so a driver can be SIGKILLed while the cluster lives on),
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -79,5 +81,39 @@ def main(out: Path, replay: str) -> None:
         (out / "result.json").write_text(json.dumps(result, indent=1))
 
 
+def curation_verify(workdir: Path, address: str, log: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "curation", "verify", "--workdir", str(workdir), "--batch-size",
+                             "48", "--ray", address], cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT)
+
+
+def curation(out: Path) -> None:
+    """`python -m curation verify --ray` of the workspace OUT/base (prepared by the test): once on the whole
+    cluster, once losing a worker node shortly after the driver starts verifying."""
+    result: dict = {}
+    cluster = Cluster(initialize_head=True, head_node_args={**NODE, "include_dashboard": False})
+    workers = [cluster.add_node(**NODE) for _ in range(2)]
+    cluster.wait_for_nodes()
+    try:
+        for name in ("verify_ray", "verify_removed"):
+            shutil.copytree(out / "base", out / name)
+        proc = curation_verify(out / "verify_ray", cluster.address, out / "verify_ray.log")
+        result["verify_ray"] = {"rc": proc.wait(timeout=600), "log": (out / "verify_ray.log").read_text()[-4000:]}
+        log = out / "verify_removed.log"
+        proc = curation_verify(out / "verify_removed", cluster.address, log)
+        deadline = time.monotonic() + 300
+        while proc.poll() is None and "verify: " not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(2.0)  # the verifier actors and the first text-signal tasks are placed by now
+        result["removed_midway"] = proc.poll() is None
+        cluster.remove_node(workers[0])
+        result["verify_removed"] = {"rc": proc.wait(timeout=600), "log": log.read_text()[-4000:]}
+    finally:
+        cluster.shutdown()
+        (out / "result.json").write_text(json.dumps(result, indent=1))
+
+
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), sys.argv[2])
+    if sys.argv[1] == "curation":
+        curation(Path(sys.argv[2]))
+    else:
+        main(Path(sys.argv[1]), sys.argv[2])

@@ -48,17 +48,22 @@ def metrics(db: Path) -> dict:
     return {k: result[k] for k in METRIC_KEYS if k in result}
 
 
-@pytest.fixture(scope="module")
-def cluster_runs(tmp_path_factory) -> tuple[Path, dict]:
+def in_loopback_namespace(*args: str) -> subprocess.CompletedProcess:
+    """`python -m tests.ray_scenarios ARGS` inside a network namespace with only loopback."""
     if not shutil.which("unshare") or subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode:
         pytest.skip("`unshare -n` is not permitted here (needs root or user namespaces): no loopback-only cluster")
     pytest.importorskip("ray", reason="pip install 'r1-evals[ray]'")
+    script = f"ip link set lo up && exec {sys.executable} -m tests.ray_scenarios {' '.join(args)}"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "RAY_USAGE_STATS_ENABLED": "0"}
+    return subprocess.run(["unshare", "-n", "sh", "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=1500)
+
+
+@pytest.fixture(scope="module")
+def cluster_runs(tmp_path_factory) -> tuple[Path, dict]:
     replay = replay_file("tldr7b_math500_n1.json")
     out = tmp_path_factory.mktemp("ray")
-    script = f"ip link set lo up && exec {sys.executable} -m tests.ray_scenarios {out} {replay}"
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "RAY_USAGE_STATS_ENABLED": "0"}
-    done = subprocess.run(["unshare", "-n", "sh", "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=1500)
+    done = in_loopback_namespace(str(out), str(replay))
     assert (out / "result.json").exists(), done.stdout[-3000:] + done.stderr[-3000:]
     result = json.loads((out / "result.json").read_text())
     assert done.returncode == 0, done.stderr[-3000:]
@@ -135,3 +140,83 @@ def test_the_ray_flag_takes_an_optional_address(argv, expected):
     from evals.config_flags import build
 
     assert build(RunConfig, {}, _build_parser().parse_args(["run", *argv])).ray == expected
+
+
+def curation_rows(workdir: Path) -> dict:
+    """Everything curation verify leaves, minus write times: verdicts, measures, the checks view, the funnel."""
+    from curation.card import funnel
+    from curation.db import Workspace
+
+    con = Workspace(workdir).connect(read_only=True)
+    try:
+        out = {table: sorted(con.execute(f"SELECT * EXCLUDE ({stamp}) FROM {table}").fetchall(), key=repr)
+               for table, stamp in (("sample_verdicts", "created_at"), ("measures", "measured_at"))}
+        out["checks"] = sorted(con.execute("SELECT * EXCLUDE (checked_at) FROM checks").fetchall(), key=repr)
+        out["funnel"] = funnel(con)
+        out["rows_written"] = con.execute("SELECT count(*) FROM sample_verdicts").fetchall()[0][0]
+        return out
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def curation_runs(tmp_path_factory) -> tuple[Path, dict, dict]:
+    """A workspace of 320 synthetic samples, verified here without --ray, and on the cluster twice."""
+    from curation import stages
+    from curation.db import Workspace
+    from curation.ingest import IngestOptions
+    from curation.verify import VerifyOptions
+
+    from .fixtures.synthetic_corpus import generate
+
+    out = tmp_path_factory.mktemp("ray_curation")
+    generate(out / "corpus", 320, seed=0, workers=1, part_samples=1000, progress=False)
+    ws = Workspace(out / "base")
+    stages.ingest(ws, IngestOptions(source=str(out / "corpus" / "prompts.parquet"), name="synthetic"))
+    stages.add_samples(ws, sorted(str(p) for p in (out / "corpus" / "samples").glob("*.parquet")), "synthetic", None)
+    shutil.copytree(out / "base", out / "local")
+    stages.verify(Workspace(out / "local"), VerifyOptions(workers=2, batch_size=48))
+    done = in_loopback_namespace("curation", str(out))
+    assert (out / "result.json").exists(), done.stdout[-3000:] + done.stderr[-3000:]
+    assert done.returncode == 0, done.stderr[-3000:]
+    return out, json.loads((out / "result.json").read_text()), curation_rows(out / "local")
+
+
+@pytest.mark.slow
+def test_curation_verify_on_the_cluster_writes_the_local_rows(curation_runs):
+    out, result, local = curation_runs
+    assert result["verify_ray"]["rc"] == 0, result["verify_ray"]["log"]
+    assert local["funnel"][1] == ("verified", 320) and local["checks"]
+    assert any(row[3] is True for row in local["sample_verdicts"]) and any(row[3] is False for row in
+                                                                             local["sample_verdicts"])
+    assert curation_rows(out / "verify_ray") == local
+
+
+@pytest.mark.slow
+def test_curation_verify_losing_a_worker_node_midway_loses_and_duplicates_nothing(curation_runs):
+    out, result, local = curation_runs
+    assert result["removed_midway"], "the verify finished before the node was removed: " + \
+        result["verify_removed"]["log"]
+    assert result["verify_removed"]["rc"] == 0, result["verify_removed"]["log"]
+    assert curation_rows(out / "verify_removed") == local
+
+
+def test_curation_verify_and_run_take_an_optional_ray_address():
+    from curation.cli import parser
+    from curation.verify import VerifyOptions
+    from evals.config_flags import build
+
+    for argv, expected in ((["--ray"], "auto"), (["--ray", "10.0.0.1:6379"], "10.0.0.1:6379"), ([], None)):
+        assert build(VerifyOptions, {}, parser().parse_args(["verify", *argv])).ray == expected
+        assert parser().parse_args(["run", *argv]).ray == expected
+
+
+@pytest.mark.slow
+def test_curation_verify_without_ray_never_imports_ray(tmp_path):
+    code = ("import sys\nfrom curation import stages\nfrom curation.db import Workspace\n"
+            "from curation.verify import VerifyOptions\n"
+            f"stages.verify(Workspace({str(tmp_path / 'ws')!r}), VerifyOptions(workers=1))\n"
+            "assert 'ray' not in sys.modules\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]

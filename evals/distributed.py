@@ -122,6 +122,8 @@ def _dispatch(actors: list[Any], chunks: list[list], call: Callable[[Any, list],
             try:
                 result = ray.get(ref)
             except _LOST as exc:  # the actor or its node died: only this chunk is lost, and it is redone
+                if actor in actors:  # and the caller's list forgets the dead actor (a pool reused across batches)
+                    actors.remove(actor)
                 attempts[i] += 1
                 if attempts[i] >= MAX_ATTEMPTS:
                     raise UnitFailed(f"--ray: {what} of {describe(chunk)} lost {attempts[i]} times "

@@ -197,7 +197,10 @@ def test_curation_verify_losing_a_worker_node_midway_loses_and_duplicates_nothin
     out, result, local = curation_runs
     assert result["removed_midway"], "the verify finished before the node was removed: " + \
         result["verify_removed"]["log"]
-    assert result["verify_removed"]["rc"] == 0, result["verify_removed"]["log"]
+    log = result["verify_removed"]["log"]
+    assert result["verify_removed"]["rc"] == 0, log
+    # the removed node held verifier actors (half a CPU each: two at most); a dead one is not given work again
+    assert 1 <= log.count("lost (") <= 2, log
     assert curation_rows(out / "verify_removed") == local
 
 

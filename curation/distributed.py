@@ -28,21 +28,29 @@ class RayTextExecutor:
     """The ProcessPoolExecutor subset Verifier uses (submit, shutdown), over Ray tasks of SHARE CPU each."""
 
     def __init__(self) -> None:
-        self.refs: list[Any] = []
+        self.refs: set[Any] = set()  # in flight only: a held ref would pin its result in the object store
+        self.tasks: dict[Callable[..., Any], Any] = {}  # one remote function per fn: exported to the cluster once
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
-        task = ray.remote(num_cpus=SHARE, max_retries=MAX_ATTEMPTS - 1, retry_exceptions=False)(fn)
-        ref = task.options(scheduling_strategy="SPREAD").remote(*args)
-        self.refs.append(ref)
+        if fn not in self.tasks:
+            self.tasks[fn] = ray.remote(num_cpus=SHARE, max_retries=MAX_ATTEMPTS - 1, retry_exceptions=False)(fn) \
+                .options(scheduling_strategy="SPREAD")
+        ref = self.tasks[fn].remote(*args)
+        self.refs.add(ref)
         out: Future = Future()
-        ref.future().add_done_callback(lambda done: _settle(out, done, len(args[0]) if args else 0))
+
+        def settle(done: Future) -> None:
+            self.refs.discard(ref)
+            _settle(out, done, len(args[0]) if args else 0)
+
+        ref.future().add_done_callback(settle)
         return out
 
     def shutdown(self, cancel_futures: bool = False) -> None:
         if cancel_futures:
-            for ref in self.refs:
+            for ref in list(self.refs):
                 ray.cancel(ref, force=True)
-        self.refs = []
+        self.refs = set()
 
 
 def _settle(out: Future, done: Future, size: int) -> None:

@@ -88,7 +88,7 @@ CLI_ERRORS = [
      "--config {tmp}/bad.toml: not valid TOML: Expected '=' after a key in a key/value pair (at line 1, column 5)\n"),
     ("curation.cli", "verify --workdir {tmp}/w --config {tmp}/unknown.toml", 1,
      "config: unknown keys ['bogus'] for VerifyOptions; known: ['workers', 'batch_size', 'timeout', 'limit', "
-     "'require_evaluated']\n"),
+     "'require_evaluated', 'ray']\n"),
     ("curation.cli", "samples add {tmp}/none.jsonl --name x --workdir {tmp}/w", 1,
      "no such sample file: {tmp}/none.jsonl\n"),
     ("curation.cli", "samples add {tmp}/stray.jsonl --name x --workdir {tmp}/w", 1,

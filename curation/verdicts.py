@@ -17,18 +17,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+
 from evals.scoring import answer_policy, policy_key
-from evals.store import Store
+from evals.store import VERDICT_FIELDS, Store
+from evals.store import VERDICTS as STORE_VERDICTS
 from evals.verifiers import VERIFIER_VERSION
 from evals.verifiers.registry import is_rule_based
 from evals.verifiers.verdict import SIGNALS_VERSION
 
 CHECKS_VERSION = f"{SIGNALS_VERSION}+curation.2"  # bump when the measures (sketch, lengths) change
-VERDICT_COLUMNS = ("verifier", "verifier_version", "correct", "score", "reason", "extracted", "normalized", "method",
-                   "details")
-_EMPTY = ("SELECT NULL::VARCHAR AS sample_id, " + ", ".join(
-    f"NULL::{'BOOLEAN' if c == 'correct' else 'DOUBLE' if c == 'score' else 'VARCHAR'} AS {c}" for c in VERDICT_COLUMNS)
-    + ", NULL::DOUBLE AS created_at WHERE false")
+# sample_verdicts' schema: the store's verdict fields, keyed to the workspace's sample_id
+VERDICTS = pa.schema([("sample_id", pa.string()), *(STORE_VERDICTS.field(c) for c in VERDICT_FIELDS),
+                      ("created_at", pa.float64())])
+_SQL_TYPES = {pa.string(): "VARCHAR", pa.bool_(): "BOOLEAN", pa.float64(): "DOUBLE"}
+_EMPTY = "SELECT " + ", ".join(f"NULL::{_SQL_TYPES[f.type]} AS {f.name}" for f in VERDICTS) + " WHERE false"
 
 
 def policy(kind: str, require_evaluated: bool) -> dict[str, Any]:
@@ -50,7 +53,7 @@ def create_store_verdicts_view(con: Any, sources: list[tuple[str, str, str]]) ->
         if not store.has_segments("verdicts"):  # an empty glob is an error; no segment, no verdicts
             continue
         selects.append(f"SELECT p.prompt_id || '/' || v.model || '/' || v.sample_index AS sample_id, "
-                       f"{', '.join('v.' + c for c in VERDICT_COLUMNS)}, v.created_at "
+                       f"{', '.join('v.' + c for c in VERDICT_FIELDS)}, v.created_at "
                        f"FROM {store.verdicts_sql(model=model, sampling_hash=sampling_hash)} v "
                        f"JOIN prompts p USING (prompt_hash)")
     body = "\nUNION ALL BY NAME\n".join(f"({s})" for s in selects) if selects else _EMPTY

@@ -41,12 +41,13 @@ from tqdm import tqdm
 
 from evals.config_flags import option
 from evals.scoring import answer_item, judge_timeout, verdict_fields
+from evals.store import VERDICT_FIELDS
 from evals.verifiers import VERIFIER_VERSION, Verdict, VerifierPool, split_answer_region
 from evals.verifiers.answer_region import sample_for_verifier
 from evals.verifiers.registry import is_rule_based, kind_of
 
 from .checks import text_checks_batch
-from .verdicts import CHECKS_VERSION, VERDICT_COLUMNS, policies, policy
+from .verdicts import CHECKS_VERSION, VERDICTS, policies, policy
 
 TASK_SIZE = 64  # samples per worker task
 CACHE_LIMIT = 500_000
@@ -66,10 +67,6 @@ class VerifyOptions:
                                   "machine's cluster or a new local one; --workers then caps the verifier actors")
 
 
-VERDICTS = pa.schema([("sample_id", pa.string()), ("verifier", pa.string()), ("verifier_version", pa.string()),
-                      ("correct", pa.bool_()), ("score", pa.float64()), ("reason", pa.string()),
-                      ("extracted", pa.string()), ("normalized", pa.string()), ("method", pa.string()),
-                      ("details", pa.string()), ("created_at", pa.float64())])
 MEASURES = pa.schema([("sample_id", pa.string()), ("prompt_id", pa.string()), ("version", pa.string()),
                       ("truncated", pa.bool_()), ("completion_tokens", pa.int32()), ("reasoning_words", pa.int32()),
                       ("sketch", pa.binary()), ("measured_at", pa.float64())])
@@ -79,7 +76,7 @@ MEASURES = pa.schema([("sample_id", pa.string()), ("prompt_id", pa.string()), ("
 PENDING = f"""
 SELECT s.sample_id, s.prompt_id, s.completion, s.reasoning, s.finish_reason, s.completion_tokens,
        s.think_prefilled, s.imported_correct, p.verifier, p.reference, p.verify_opts, p.language,
-       {", ".join(f"sv.{c} AS stored_{c}" for c in VERDICT_COLUMNS)}
+       {", ".join(f"sv.{c} AS stored_{c}" for c in VERDICT_FIELDS)}
 FROM samples s JOIN prompts p USING (prompt_id) JOIN _policies o USING (verifier)
 ANTI JOIN (SELECT m.sample_id FROM measures m JOIN prompts p ON p.prompt_id = m.prompt_id
            JOIN _policies o ON o.verifier = p.verifier
@@ -142,7 +139,7 @@ class Verifier:
     def _fields(self, row: dict[str, Any], key: tuple | None) -> dict[str, Any] | None:
         if row.get("stored_verifier") is not None:  # absent for rows that never met an evals store
             self.reused += 1
-            return {c: row[f"stored_{c}"] for c in VERDICT_COLUMNS}
+            return {c: row[f"stored_{c}"] for c in VERDICT_FIELDS}
         if key is None:
             return None
         return verdict_fields(row["verifier"], self.cache[key], policy(row["verifier"], self.options.require_evaluated))

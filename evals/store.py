@@ -56,8 +56,9 @@ VERDICTS = pa.schema([
     ("created_at", pa.float64()), ("schema_version", pa.int16()),
 ])
 _KEY_SQL = ", ".join(KEY)
-_VERDICT_FIELDS = ("verifier", "verifier_version", "correct", "score", "reason", "extracted", "normalized",
-                   "method", "details")
+# a verdict's own fields (the columns after the sample's key): what other databases keep of one
+VERDICT_FIELDS = ("verifier", "verifier_version", "correct", "score", "reason", "extracted", "normalized",
+                  "method", "details")
 # Table macros `connect()` defines over the views: the relations consumers may read.
 RELATIONS = f"""
 CREATE MACRO verdicts_of(name, version) AS TABLE
@@ -68,7 +69,7 @@ CREATE MACRO latest_verdicts(name) AS TABLE
     SELECT * FROM verdicts WHERE verifier = name
     QUALIFY row_number() OVER (PARTITION BY {_KEY_SQL} ORDER BY created_at DESC) = 1;
 CREATE MACRO answers(version, signals) AS TABLE
-    SELECT s.*, {", ".join(f"v.{f}" for f in _VERDICT_FIELDS)} FROM samples s
+    SELECT s.*, {", ".join(f"v.{f}" for f in VERDICT_FIELDS)} FROM samples s
     LEFT JOIN (SELECT * FROM verdicts WHERE NOT list_contains(signals, verifier) AND verifier_version = version) v
     USING ({_KEY_SQL});
 """

@@ -14,7 +14,7 @@ from typing import Any
 
 import ray
 
-from evals.distributed import _LOST, MAX_ATTEMPTS, UnitFailed, connect
+from evals.distributed import LOST_ERRORS, MAX_ATTEMPTS, UnitFailed, connect
 
 __all__ = ["SHARE", "RayTextExecutor", "connect"]
 
@@ -58,7 +58,7 @@ def _settle(out: Future, done: Future, size: int) -> None:
     exc = done.exception()
     if exc is None:
         out.set_result(done.result())
-    elif isinstance(exc, _LOST):
+    elif isinstance(exc, LOST_ERRORS):
         out.set_exception(UnitFailed(f"--ray: text signals of a batch of {size} samples lost {MAX_ATTEMPTS} times "
                                      f"(last: {type(exc).__name__}); giving up"))
     else:

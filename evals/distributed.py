@@ -27,7 +27,8 @@ from .verifiers import Verdict, VerifierPool
 GENERATE_CHUNK = 8  # units per engine call: small, so a dead replica costs little and work balances
 VERIFY_CHUNK = 16  # items per verifier actor call
 MAX_ATTEMPTS = 3  # a chunk lost this many times to dead actors or nodes stops the run, naming its units
-_LOST = (RayActorError, ActorDiedError, ActorUnavailableError, NodeDiedError, WorkerCrashedError)
+# the errors that mean an actor, worker or node died (the work itself may be fine: redo it elsewhere)
+LOST_ERRORS = (RayActorError, ActorDiedError, ActorUnavailableError, NodeDiedError, WorkerCrashedError)
 
 
 class UnitFailed(RuntimeError):
@@ -121,7 +122,7 @@ def _dispatch(actors: list[Any], chunks: list[list], call: Callable[[Any, list],
             actor, i, chunk = running.pop(ref)
             try:
                 result = ray.get(ref)
-            except _LOST as exc:  # the actor or its node died: only this chunk is lost, and it is redone
+            except LOST_ERRORS as exc:  # the actor or its node died: only this chunk is lost, and it is redone
                 if actor in actors:  # and the caller's list forgets the dead actor (a pool reused across batches)
                     actors.remove(actor)
                 attempts[i] += 1

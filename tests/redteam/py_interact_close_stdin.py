@@ -1,7 +1,6 @@
 # expect: runtime_error|wrong_answer|wrong_format  -- closes its stdin, then asks and cannot read answers
 # problem: guess
 import os
-import sys
 
 os.close(0)
 print("? 1", flush=True)

@@ -64,6 +64,15 @@ class RunConfig(GenerationConfig):
                                     "repeatable)")
     data: dict[str, str] = option(default_factory=dict, metavar="BENCHMARK=PATH",
                                   help="local data file for a benchmark, e.g. gpqa_diamond=gpqa_diamond.csv")
+    standings: str | None = option(None, metavar="PATH",
+                                   help="Codeforces: contest standings (a directory of one JSON file per contest, "
+                                        "format in evals/judge/rating.py) to rate the run CodeElo-style")
+    rating_rule: str = option("per_sample", choices=["per_sample", "first_pass"],
+                              help="Codeforces rating: per_sample (each sample a virtual participation, ratings "
+                                   "averaged) or first_pass (CodeElo: solved if any sample passes)")
+    all_ratings: str | None = option(None, metavar="FILE",
+                                     help="Codeforces rating: JSON list of every rated user's rating, for the "
+                                          "percentile (default: all_ratings.json in --standings)")
     verify_workers: int | None = option(None, help="verifier processes (default: all cores)")
     verify_timeout: float = option(5.0, help="hard limit per verification (s)")
     ray: str | None = option(None, metavar="ADDRESS", const="auto",

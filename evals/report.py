@@ -33,7 +33,19 @@ def summary_table(results: Sequence[dict[str, Any]]) -> str:
     widths = [max(len(str(line[i])) for line in lines) for i in range(len(head))]
     text = ["  ".join(str(c).ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines]
     text.insert(1, "  ".join("-" * w for w in widths))
+    text += [rating_line(r) for r in results if r.get("rating")]
     return "\n".join(text)
+
+
+def rating_line(result: dict[str, Any]) -> str:
+    """A Codeforces run's rating (evals.contest_rating), or why it has none."""
+    block, who = result["rating"], f"{result.get('model', '?')} {result['benchmark']}"
+    if "value" not in block:
+        return f"{who} rating: {block.get('error') or block.get('needs')}"
+    low, high = block["interval"]
+    pct = "" if block.get("percentile") is None else f", above {block['percentile']:.1f}% of rated users"
+    return (f"{who} rating ({block['rule']}, {block['contests']} contests): {block['value']:.0f} "
+            f"[{low:.0f}, {high:.0f} over samples]{pct}")
 
 
 def dumps(result: dict[str, Any]) -> str:

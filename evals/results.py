@@ -24,13 +24,29 @@ from .verifiers.verdict import SIGNALS_VERSION, VERIFIER_VERSION
 
 
 def compute_run(store: Store, pool: VerifierPool | None, bench: Benchmark, problems: Sequence[Problem], k: int, *,
-                model: str, revision: str, sampling: Sampling, run_id: str, backend: str) -> dict[str, Any]:
-    """The results of one run over `problems`: metrics, plus its identity, sampling and versions."""
+                model: str, revision: str, sampling: Sampling, run_id: str, backend: str,
+                config: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The results of one run over `problems`: metrics, plus its identity, sampling and versions;
+    a Codeforces run also its rating (evals.contest_rating) from the standings its `config` names."""
     rows = sample_rows(store, model, revision, sampling.hash, bench, problems, k)
     result = compute(rows, problems, bench, k, pool)
+    if bench.name.startswith("codeforces"):
+        result["rating"] = _rating(rows, problems, config or {})
     result.update(model=model, revision=revision, run_id=run_id, sampling=sampling.to_dict(),
                   verifier_version=VERIFIER_VERSION, data_version=bench.data_version(list(problems)), backend=backend)
     return result
+
+
+def _rating(rows: list[dict[str, Any]], problems: Sequence[Problem], config: dict[str, Any]) -> dict[str, Any]:
+    from .contest_rating import rating_block
+    from .judge.rating import RatingDataError
+
+    rule = config.get("rating_rule") or "per_sample"
+    try:
+        return rating_block(rows, problems, config.get("standings"), rule, config.get("all_ratings"))
+    except (RatingDataError, OSError, ValueError) as exc:  # the metrics stand; the rating says why it is missing
+        print(f"[evals] no Codeforces rating: {exc}", file=sys.stderr)
+        return {"rule": rule, "error": str(exc)}
 
 
 def compute_stored_runs(store: Store, pool: VerifierPool, data: dict[str, str] | None = None,
@@ -53,7 +69,7 @@ def compute_stored_runs(store: Store, pool: VerifierPool, data: dict[str, str] |
         problems = list({p.prompt_hash: p for p in problems if p.prompt_hash in present}.values())
         results.append(compute_run(store, pool, bench, problems, run["k"], model=spec["name"],
                                    revision=spec["revision"], sampling=Sampling(**run["sampling"]),
-                                   run_id=run["run_id"], backend=run["backend"]))
+                                   run_id=run["run_id"], backend=run["backend"], config=run["config"]))
     return results
 
 

@@ -160,6 +160,14 @@ class Runner:
         return results
 
     def problems(self, bench: Benchmark) -> list[Problem]:
+        if bench.name.startswith("codeforces") and self.config.standings:
+            from .contest_rating import load_standings
+            from .judge.rating import RatingDataError
+
+            try:  # bad standings are refused before any sample is generated
+                load_standings(self.config.standings)
+            except (RatingDataError, OSError) as exc:
+                raise DataError(f"--standings: {exc}") from exc
         problems = bench.load(self.config.data)
         if self.config.limit is not None:
             problems = problems[: self.config.limit]
@@ -189,7 +197,7 @@ class Runner:
         self.verify_stored(bench, problems)
         result = compute_run(self.store, self.pool, bench, problems, k, model=self.spec.name,
                              revision=self.spec.revision, sampling=self.sampling, run_id=run_id,
-                             backend=self.backend_name)
+                             backend=self.backend_name, config=asdict(self.config))
         index, shards = self.config.shard
         if shards != 1:  # one shard's numbers: say which, in the name and inside
             result["shard"] = [index, shards]

@@ -102,13 +102,28 @@ def _recomputed(store: Any) -> list[dict[str, Any]]:
 
 
 def estimates(run: Run) -> list[tuple[str, Estimate]]:
-    """(metric, Estimate) as evals computed them: pass@1, cons@k and, for k > 1, pass@k."""
+    """(metric, Estimate) as evals computed them: pass@1, cons@k and, for k > 1, pass@k; a Codeforces
+    run's rating and percentile when it has one."""
     r, k = run.result, run.k
     wanted = [("pass@1", r.get("pass@1")), (f"cons@{k}", r.get(f"cons@{k}"))]
     if k > 1:
         wanted.append((f"pass@{k}", (r.get("pass@k") or {}).get(str(k))))
-    return [(name, Estimate(float(e["value"]), float(e["low"]), float(e["high"]), int(e["n"])))
-            for name, e in wanted if e]
+    out = [(name, Estimate(float(e["value"]), float(e["low"]), float(e["high"]), int(e["n"])))
+           for name, e in wanted if e]
+    return out + rating_estimates(r.get("rating") or {})
+
+
+def rating_estimates(block: dict[str, Any]) -> list[tuple[str, Estimate]]:
+    """A Codeforces run's rating and percentile (evals.contest_rating), beside the paper's columns.
+    Every leaderboard number is shown x100 (percent), so the rating is kept in hundreds: 15.23 shows as
+    1523; its interval is the spread over samples, the percentile has none."""
+    if "value" not in block:
+        return []
+    low, high = block["interval"]
+    out = [("rating", Estimate(block["value"] / 100, low / 100, high / 100, int(block["contests"])))]
+    if block.get("percentile") is not None:
+        out.append(("percentile", Estimate(block["percentile"] / 100, float("nan"), float("nan"), int(block["contests"]))))
+    return out
 
 
 def manifest_fields(run: Run) -> dict[str, str]:

@@ -4,6 +4,7 @@
     python scripts/bench_judge.py --repeat 3        # medians over 3 rounds (runner order rotates)
     python scripts/bench_judge.py --baseline-only   # only the LCB-style runners (no evals.judge needed)
     python scripts/bench_judge.py --cpp             # also time our judge alone on a few C++ submissions
+    python scripts/bench_judge.py --checker         # also: per-test cost of a C++ testlib checker (bench_checker.py)
 
 The batch (scripts/bench_judge_batch.py) is LiveCodeBench-like and deterministic: 12 problems
 (stdin and LeetCode-style functional), 10-30 generated tests each, and per problem 2-3 correct
@@ -103,8 +104,16 @@ def main() -> int:
     parser.add_argument("--baseline-only", action="store_true", help="run only the LCB-style runners")
     parser.add_argument("--no-per-test", action="store_true", help="skip the slow process-per-test variant")
     parser.add_argument("--cpp", action="store_true", help="also time our judge alone on the C++ submissions")
+    parser.add_argument("--checker", action="store_true",
+                        help="also time checker problems: default vs stock wcmp vs testlib wcmp.cpp (bench_checker.py)")
+    parser.add_argument("--checker-only", action="store_true", help="only the checker section")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every submission's verdicts")
     args = parser.parse_args()
+    if args.checker_only:
+        import bench_checker
+
+        print(f"machine: {describe_machine()}")
+        return bench_checker.run()
 
     specs = {s.name: s for s in SPECS[: max(1, args.problems)]}
     tests = {name: build_tests(spec, args.seed) for name, spec in specs.items()}
@@ -172,6 +181,10 @@ def main() -> int:
                   f"{wall:.2f} s, {sum(n) / wall:.1f} tests/s, {len(cpp_jobs) / wall:.2f} subs/s, "
                   f"CPU charged to tests {SOLUTION_CPU['ours']:.2f} s")
             bad += report_verdicts(cpp_jobs, {"ours": v})
+    if args.checker and not args.baseline_only:
+        import bench_checker
+
+        bad += bench_checker.run()
     return 1 if bad else 0
 
 

@@ -239,6 +239,8 @@ CF_ROWS = [
     cf_row("2050D", official_tests=[]),
     cf_row("2050E", official_tests=None),
     cf_row("2050F", input_mode="file"),
+    cf_row("2050G", interaction_format="Ask '? x'; the answer is <, > or =.", official_tests=[{"input": "100 37\n", "output": ""}],
+           interactor="#include \"testlib.h\"\nint main(int argc, char* argv[]) { registerInteraction(argc, argv); }"),
 ]
 
 
@@ -249,9 +251,14 @@ def cf_file(tmp_path: Path) -> str:
 
 def test_cf_skips_interactive_untested_and_file_problems(cf_file: str, capsys) -> None:
     problems = BENCHMARKS["codeforces"].load({"codeforces": cf_file})
-    assert [p.id for p in problems] == ["2050A", "2050B"]
+    assert [p.id for p in problems] == ["2050A", "2050B", "2050G"]
     err = capsys.readouterr().err
-    assert "2 of 6 problems kept; skipped: 2 no official tests, 1 interactive, 1 file input (file)" in err
+    assert ("3 of 7 problems kept; skipped: 2 no official tests, 1 interactive without an interactor, "
+            "1 file input (file)") in err
+    interactive = problems[2].reference
+    assert interactive["interactive"] and interactive["interactor"].startswith("#include") and not interactive["checker"]
+    assert "interactive problem" in problems[2].messages[0]["content"] and "flush" in problems[2].messages[0]["content"]
+    assert "flush" not in problems[0].messages[0]["content"]
     assert "1 kept with truncated official tests" in err
     assert problems[1].metadata == {"rating": 2900, "rating_band": "2800+", "contest_id": "2050", "index": "B"}
 

@@ -214,9 +214,9 @@ def test_a_broken_checker_is_a_judge_error_never_a_wrong_answer():
     assert judge_code(crashing, "print(1)", "python").reason == "judge_error"
     hanging = CodeProblem("h", "", [TestCase("1\n", "1\n")], checker="while True: pass")
     assert judge_code(hanging, "print(1)", "python").reason == "judge_error"
-    bad = CodeProblem("b", "", [TestCase("1\n", "1\n")], checker="#include <testlib.h>\nint main(){}")
+    bad = CodeProblem("b", "", [TestCase("1\n", "1\n")], checker="#include <testlib.h>\nint main(){ oops }")
     result = judge_code(bad, "print(1)", "python")
-    assert result.reason == "judge_error" and "R1_EVALS_TESTLIB" in result.error and not result.tests
+    assert result.reason == "judge_error" and "does not compile" in result.error and not result.tests
 
 
 def test_completion_extraction_and_no_code():

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app import summaries, ui
+from evals import report
 
 
 def breakdowns(ctx: ui.Ctx, run: dict, stats: pd.DataFrame) -> None:
@@ -70,6 +71,9 @@ def render() -> None:
     cols[2].metric("truncated %", f"{s.get('truncated %', 0):.1f}")
     cols[3].metric("mean tokens", "—" if s.get("mean tokens") is None else f"{s['mean tokens']:.0f}")
     cols[4].metric("problems · samples", f"{s['problems']:,} · {s['samples']:,}")
+    rating = (run.get("result") or {}).get("rating")
+    if rating:  # a Codeforces run (evals.contest_rating): its rating as `evals show` prints it
+        st.markdown(f"**Codeforces** {report.rating_line(run['result'])}")
     breakdowns(ctx, run, stats)
     plots(ctx, run, stats)
 

@@ -7,8 +7,9 @@ quantity the rating is built from. k = 16 as in the paper.
 Data: the Hub dataset open-r1/codeforces (parquet, loaded with `datasets`, split "test" by default,
 unpinned revision) or a local file of its rows, `--data codeforces=PATH` (JSONL, JSON or parquet).
 Rows become problems through evals.judge.problems.from_codeforces. Skipped, counted and reported on
-stderr: rows without official tests (nothing to judge on), interactive problems (they need an
-interactor) and problems that read or write files instead of stdin/stdout. Rows whose official
+stderr: rows without official tests (nothing to judge on), interactive problems whose row has no
+`interactor` source (those with one are judged by it, evals.judge.interaction) and problems that
+read or write files instead of stdin/stdout. Rows whose official
 tests are truncated (official_tests_complete false) are kept, and counted.
 
 The prompt asks for one C++17 program in a ```cpp block (open-r1 judges Codeforces in C++);
@@ -33,11 +34,14 @@ LANGUAGES = {"cpp": ("C++17", "cpp"), "python": ("Python 3", "python")}  # langu
 def codeforces_prompt(problem: CodeProblem, language: str = "cpp") -> str:
     """Our wording: reason, then one complete program in one fenced block; limits after the statement."""
     name, tag = LANGUAGES[language]
+    interactive = ("This is an interactive problem: the program talks to the jury's interactor through standard "
+                   "input and output, as the Interaction section says; flush the output after every line it prints.\n\n"
+                   if problem.interactive else "")
     return (
         f"Solve the following competitive programming problem. Think it through, then write a complete {name} "
         "program that solves it within the limits.\n\n"
         "The program must read from standard input and write to standard output, printing nothing but the "
-        "answer (no prompts, no debug output).\n\n"
+        f"answer (no prompts, no debug output).\n\n{interactive}"
         f"Put the whole final program in a single code block:\n```{tag}\n<your code here>\n```\n\n"
         f"# Problem\n\n{problem.statement}\n\n"
         f"Time limit per test: {problem.time_limit_s:g} seconds\nMemory limit per test: {problem.memory_mb} megabytes\n"
@@ -53,8 +57,8 @@ def rating_band(rating: Any) -> str:
 
 
 def _skip_reason(row: dict[str, Any]) -> str | None:
-    if row.get("interaction_format"):
-        return "interactive"
+    if row.get("interaction_format") and not row.get("interactor"):
+        return "interactive without an interactor"  # open-r1 rows carry one in `interactor` where known
     if not row.get("official_tests"):
         return "no official tests"
     if row.get("input_mode") not in (None, "", "stdio"):

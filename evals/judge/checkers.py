@@ -9,21 +9,20 @@ A problem's ``checker`` field is one of:
 * a program, in C++ (``#include`` anywhere in it) or Python: testlib's convention,
   ``checker INPUT OUTPUT ANSWER`` (files), exit code 0 OK, 1 WA, 2 PE, 3 FAIL, 7 points. It runs in
   its own sandbox, never the solution's; a crash, a hang or FAIL is a ``judge_error`` (the jury's
-  fault, retried once), never a wrong answer. A C++ checker that includes ``testlib.h`` needs that
-  header: put its directory in ``R1_EVALS_TESTLIB``.
+  fault, retried once), never a wrong answer. ``testlib.h`` ships with the judge, and a C++
+  checker is compiled once and cached (``evals.judge.jury``).
 
-Interactive problems would add an interactor here, talking to the solution's sandbox over pipes;
-nothing in this interface assumes a checker sees only finished output.
+Interactors (interactive problems) are in ``evals.judge.interaction``.
 """
 from __future__ import annotations
 
-import os
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
 from evals.judge.compare import checker_verdict, compare_stdout, compare_tokens
-from evals.judge.sandbox import Box, Limits
+from evals.judge.jury import JuryError, jury_box
+from evals.judge.sandbox import Limits
 
 CHECKER_LIMITS = Limits(cpu_s=10, wall_s=30, memory_mb=512)
 
@@ -73,26 +72,14 @@ class StockChecker(Checker):
 
 
 class ProgramChecker(Checker):
-    """A testlib-style checker program, built once and run per test in its own sandbox."""
+    """A testlib-style checker program, built once (cached by content hash, ``evals.judge.jury``) and
+    run per test in its own sandbox."""
 
     def __init__(self, source: str, slot: int):
-        self.language = "cpp" if "#include" in source else "python"
-        self.box = Box(memory_mb=1024, slot=slot + 32)
-        self.box.start()
-        if self.language == "cpp" and "testlib.h" in source:
-            self._add_testlib()
-        error = self.box.build(source, self.language)
-        if error:
-            self.close()
-            raise CheckerError(f"the checker does not compile: {error[:2000]}")
-
-    def _add_testlib(self) -> None:
-        where = os.environ.get("R1_EVALS_TESTLIB")
-        if not where or not (Path(where) / "testlib.h").exists():
-            self.close()
-            raise CheckerError("the checker includes testlib.h; set R1_EVALS_TESTLIB to a directory holding it "
-                               "(https://github.com/MikeMirzayanov/testlib)")
-        shutil.copyfile(Path(where) / "testlib.h", self.box.box_dir / "testlib.h")
+        try:
+            self.box = jury_box(source, slot)
+        except JuryError as exc:
+            raise CheckerError(str(exc)) from exc
 
     def check(self, test_input: str, output_path: str, expected: str) -> tuple[str, str]:
         self.box.write("input.txt", test_input)

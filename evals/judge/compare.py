@@ -340,6 +340,7 @@ PRECEDENCE: tuple[str, ...] = (
     "compile_error",
     "no_code",
     "time_limit",
+    "idleness_limit",
     "memory_limit",
     "output_limit",
     "runtime_error",

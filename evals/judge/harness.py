@@ -18,6 +18,8 @@ Commands (each answered with one JSON packet):
    "cpu_s": s, "wall_s": s, "fsize": bytes, "nofile": n, "nproc": n, "env": {...}}
       + fds [stdin, stdout, stderr(, result)]       answer {"exit_code", "signal", "wall_s", "timed_out", ...}
   {"op": "save", "src": P, "dst": Q}                copy a compiled binary out of the scratch dir
+  {"op": "kill"}                                    during a run: kill the test (answer says "killed");
+                                                    between runs: ignored, no answer
 """
 import builtins
 import errno
@@ -287,17 +289,23 @@ def _cpu_s(pid: int) -> float:
         return 0.0
 
 
-def _wait(pid: int, pidfd: int, start: float, cpu_s: float, wall_s: float) -> bool:
-    """Wait for the child; True when it ran past the wall limit or its CPU limit (checked every
-    20 ms, so a TLE costs about the limit, not RLIMIT_CPU's whole extra second)."""
+def _wait(pid: int, pidfd: int, start: float, cpu_s: float, wall_s: float, sock: socket.socket) -> str | None:
+    """Wait for the child; "timed_out" when it ran past the wall limit or its CPU limit (checked every
+    20 ms, so a TLE costs about the limit, not RLIMIT_CPU's whole extra second), "killed" when the
+    judge sent {"op": "kill"} meanwhile (an interaction ended), None when it exited."""
     while True:
         left = wall_s - (time.monotonic() - start)
         if left <= 0:
-            return True
-        if select.select([pidfd], [], [], min(left, 0.02))[0]:
-            return False
+            return "timed_out"
+        ready = select.select([pidfd, sock], [], [], min(left, 0.02))[0]
+        if pidfd in ready:
+            return None
+        if sock in ready:
+            data = sock.recv(1 << 16)
+            if not data or json.loads(data).get("op") == "kill":
+                return "killed"
         if _cpu_s(pid) > cpu_s + 0.05:
-            return True
+            return "timed_out"
 
 
 def _run(cmd: dict, fds: list[int], child_uid: int, sock: socket.socket) -> dict:
@@ -311,8 +319,8 @@ def _run(cmd: dict, fds: list[int], child_uid: int, sock: socket.socket) -> dict
     for fd in fds:
         os.close(fd)
     pidfd = os.pidfd_open(pid)
-    timed_out = _wait(pid, pidfd, start, cmd["cpu_s"], cmd["wall_s"])
-    if timed_out:
+    stopped = _wait(pid, pidfd, start, cmd["cpu_s"], cmd["wall_s"], sock)
+    if stopped:
         os.kill(pid, signal.SIGKILL)
     _, status, usage = os.wait4(pid, 0)
     wall = time.monotonic() - start
@@ -328,7 +336,8 @@ def _run(cmd: dict, fds: list[int], child_uid: int, sock: socket.socket) -> dict
     return {
         "exit_code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
         "signal": os.WTERMSIG(status) if os.WIFSIGNALED(status) else None,
-        "wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "timed_out": timed_out,
+        "wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "timed_out": stopped == "timed_out",
+        "killed": stopped == "killed",
         "setup_failed": setup_failed, "unclean": not clean,
         "cleanup_cpu_s": cleanup_cpu,
     }
@@ -356,6 +365,8 @@ def serve(sock_fd: int, child_uid: int) -> None:
         if not data:
             return
         cmd = json.loads(data)
+        if cmd["op"] == "kill":  # meant for a test that ended before it came: nothing to do, no answer
+            continue
         if cmd["op"] == "compile":
             reply = _compile(cmd["path"])
         elif cmd["op"] == "run":

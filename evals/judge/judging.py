@@ -9,6 +9,9 @@ Usage::
     result = judge_completion(problem, completion, "python")  # extracts the code first (or no_code)
     results = judge_many([(problem, code, "cpp"), ...], workers=2)
 
+Interactive problems (``problem.interactor``): per test, the program and the interactor talk over
+pipes, each in its own sandbox (``evals.judge.interaction``).
+
 Per test: the program's stdout goes to a host file the sandbox cannot name; the comparison
 (``evals.judge.compare``) or the checker (``evals.judge.checkers``) runs outside the program's
 sandbox, so expected outputs never enter it. A verdict never comes from the exit code alone.
@@ -26,7 +29,7 @@ from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from evals.judge import checkers
+from evals.judge import checkers, interaction
 from evals.judge.compare import compare_functional, worst
 from evals.judge.problems import CodeProblem, extract_code
 from evals.judge.sandbox import COMPILE_LIMITS, Box, Execution, Limits, SandboxCrash
@@ -111,8 +114,14 @@ def judge_code(problem: CodeProblem, code: str, language: str, *, stop_at_first_
             if result.compile_output is not None:
                 result.reason = "compile_error"
                 return result
-            checker = stack.enter_context(checkers.open_checker(problem.checker, slot=slot))
-        except (SandboxCrash, checkers.CheckerError) as exc:
+            if problem.interactive:
+                if problem.interactor is None:
+                    raise interaction.InteractorError("an interactive problem without an interactor cannot be "
+                                                      "judged; give its source in the problem's 'interactor'")
+                checker = stack.enter_context(interaction.Interactor(problem.interactor, slot=slot))
+            else:
+                checker = stack.enter_context(checkers.open_checker(problem.checker, slot=slot))
+        except (SandboxCrash, checkers.CheckerError, interaction.InteractorError) as exc:
             result.error = str(exc)
             return result
 
@@ -133,14 +142,17 @@ def judge_code(problem: CodeProblem, code: str, language: str, *, stop_at_first_
     return result
 
 
-def _run_tests(problem: CodeProblem, box: Box, checker: checkers.Checker, result: JudgeResult,
-               stop_at_first_failure: bool, fresh_box: Callable[[Box], Box | None]) -> None:
+def _run_tests(problem: CodeProblem, box: Box, checker: checkers.Checker | interaction.Interactor,
+               result: JudgeResult, stop_at_first_failure: bool, fresh_box: Callable[[Box], Box | None]) -> None:
     limits = _test_limits(problem)
     for index in range(len(problem.tests)):
         try:
-            run = _run_test(box, problem, index, limits)
-            reason, why = (run.status, run.detail) if run.status != "ok" else _check(problem, index, run, checker)
-        except (SandboxCrash, checkers.CheckerError) as exc:
+            if isinstance(checker, interaction.Interactor):
+                reason, why, run = checker.interact(box, problem.tests[index], limits)
+            else:
+                run = _run_test(box, problem, index, limits)
+                reason, why = (run.status, run.detail) if run.status != "ok" else _check(problem, index, run, checker)
+        except (SandboxCrash, checkers.CheckerError, interaction.InteractorError) as exc:
             run, reason, why = None, "judge_error", str(exc)
         if run is None:
             result.tests.append(TestResult(index, reason, 0.0, 0.0, 0.0, detail=why))

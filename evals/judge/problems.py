@@ -21,11 +21,15 @@ Problem file format (what ``python -m evals judge PROBLEM.json SOLUTION`` reads)
       "memory_mb": 256,                        # per test, MB, > 0 (default 256)
       "checker": null,                         # null, a stock name ("wcmp"), or testlib C++ source
       "interactive": false,                    # default false
+      "interactor": null,                      # interactive problems: the interactor's source (testlib C++ or Python)
       "metadata": {}                           # free-form, default {}
     }
 
 * ``stdin`` tests: ``input`` is fed on stdin, stdout is compared with ``output``
   (``evals.judge.compare.compare_stdout``, or the checker when one is given).
+* interactive problems (``interactive: true``, ``interactor`` set): the solution talks to the
+  interactor over pipes; a test's ``input`` goes to the interactor only, ``output`` (may be "") is
+  its answer file (``evals.judge.interaction``).
 * ``functional`` tests (LeetCode style): the solution defines ``class Solution`` with a method
   ``func_name``; ``input`` holds one JSON value per line (one per argument) and ``output`` one JSON
   value (``compare.parse_functional_input`` / ``compare.compare_functional``).
@@ -82,6 +86,7 @@ class CodeProblem:
     memory_mb: int = DEFAULT_MEMORY_MB
     checker: str | None = None  # None: compare_stdout; a stock name ("wcmp"); or testlib C++ source
     interactive: bool = False
+    interactor: str | None = None  # interactive problems: the interactor's source (evals.judge.interaction)
     metadata: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -117,6 +122,11 @@ def _field_errors(p: CodeProblem) -> list[str]:
         errors.append("field 'checker' must be null or a non-empty string")
     if not isinstance(p.interactive, bool):
         errors.append("field 'interactive' must be true or false")
+    if p.interactor is not None and not (isinstance(p.interactor, str) and p.interactor.strip()):
+        errors.append("field 'interactor' must be null or the interactor's source")
+    elif p.interactor is not None and (not p.interactive or p.kind != "stdin" or p.checker is not None):
+        errors.append("field 'interactor' needs \"interactive\": true, kind \"stdin\" and no checker "
+                      "(the interactor gives the verdict)")
     if not isinstance(p.metadata, dict):
         errors.append("field 'metadata' must be an object")
     return errors
@@ -262,7 +272,8 @@ def _cf_statement(row: dict[str, Any]) -> str:
 
 
 def from_codeforces(row: dict[str, Any]) -> CodeProblem:
-    """An ``open-r1/codeforces`` row as a stdin problem judged on its ``official_tests``."""
+    """An ``open-r1/codeforces`` row as a stdin problem judged on its ``official_tests``; an interactive
+    row (``interaction_format``) carries its ``interactor`` source when the row has one."""
     pid = row.get("id") or f"{row.get('contest_id') or ''}{row.get('index') or ''}"
     where = f"Codeforces row {pid!r}"
     if not pid:
@@ -275,6 +286,8 @@ def from_codeforces(row: dict[str, Any]) -> CodeProblem:
     except (KeyError, TypeError) as exc:
         raise ProblemError(f"{where}: each of 'official_tests' needs 'input' and 'output' ({exc!r})") from exc
     keep = ("contest_id", "index", "title", "rating", "tags", "official_tests_complete")
+    interactor = row.get("interactor") or None
+    interactive = bool(row.get("interaction_format")) or interactor is not None
     try:
         return CodeProblem(
             id=str(pid),
@@ -282,8 +295,10 @@ def from_codeforces(row: dict[str, Any]) -> CodeProblem:
             tests=tests,
             time_limit_s=float(row.get("time_limit") or DEFAULT_TIME_LIMIT_S),
             memory_mb=int(row.get("memory_limit") or DEFAULT_MEMORY_MB),
-            checker=row.get("generated_checker") or None,
-            interactive=bool(row.get("interaction_format")),
+            # interactive: the interactor decides (a Polygon checker would read its log, which we discard)
+            checker=None if interactor else row.get("generated_checker") or None,
+            interactive=interactive,
+            interactor=interactor,
             metadata={"source": "codeforces", **{k: row[k] for k in keep if k in row}},
         )
     except (TypeError, ValueError) as exc:
@@ -293,7 +308,7 @@ def from_codeforces(row: dict[str, Any]) -> CodeProblem:
 # --- our own problem files ----------------------------------------------------------------------
 
 _FILE_FIELDS = ("id", "statement", "tests", "kind", "func_name", "time_limit_s", "memory_mb",
-                "checker", "interactive", "metadata")
+                "checker", "interactive", "interactor", "metadata")
 
 
 def _file_tests(raw: Any, where: str) -> list[TestCase]:

@@ -40,6 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -75,7 +76,8 @@ COMPILE_LIMITS = Limits(cpu_s=30, wall_s=60, memory_mb=1024, output_bytes=64 << 
 
 @dataclass
 class Execution:
-    """One program run. ``status`` is ok, time_limit, memory_limit, output_limit or runtime_error."""
+    """One program run. ``status`` is ok, time_limit, memory_limit, output_limit, runtime_error, or
+    killed (stopped by the judge through ``Box.interrupt``)."""
 
     status: str
     exit_code: int | None
@@ -277,11 +279,15 @@ class Box:
 
     # --- talking to the harness ------------------------------------------------------------------
 
-    def _ask(self, command: dict, fds: list[int] = (), timeout: float = 30.0) -> dict:
-        """Send one command; None-free answer or SandboxCrash when the harness is gone or silent."""
+    def _ask(self, command: dict, fds: list[int] = (), timeout: float = 30.0,
+             sent: Callable[[], None] | None = None) -> dict:
+        """Send one command; None-free answer or SandboxCrash when the harness is gone or silent.
+        ``sent`` runs once the descriptors are on their way (the harness holds its own copies)."""
         assert self.sock is not None
         try:
             socket.send_fds(self.sock, [json.dumps(command).encode()], list(fds))
+            if sent:
+                sent()
             self.sock.settimeout(timeout)
             data = self.sock.recv(1 << 16)
         except (OSError, TimeoutError) as exc:
@@ -311,9 +317,38 @@ class Box:
         if not self._ask({"op": "save", "src": src, "dst": dst})["ok"]:
             raise SandboxCrash("the harness could not empty the scratch directories")
 
-    def build(self, source: str, language: str) -> str | None:
+    def install(self, binary: bytes) -> None:
+        """Make a program built earlier (e.g. a cached checker) the box's program, as ``build`` would."""
+        path = self.box_dir / "program.bin"
+        path.write_bytes(binary)
+        path.chmod(0o755)
+        self.save("/box/program.bin", "/state/program")
+        self.language = "cpp"
+
+    def fetch_program(self) -> bytes:
+        """The bytes of what ``build`` compiled (to cache it): ``cat`` inside, its stdout a host file."""
+        empty = self.io_dir / "empty.in"
+        empty.write_bytes(b"")
+        run = self.run("exec", empty, COMPILE_LIMITS, argv=["/usr/bin/cat", "/state/program"])
+        if run.status != "ok":
+            raise SandboxCrash(f"could not read the built program back ({run.status}: {run.detail})")
+        data = Path(run.stdout_path).read_bytes()
+        self.discard()
+        return data
+
+    def interrupt(self) -> None:
+        """Kill the test running now (its reply then says ``killed``); no effect between tests.
+        Safe from another thread than the one waiting in ``run``: one packet, no reply."""
+        if self.sock is not None:
+            try:
+                self.sock.send(json.dumps({"op": "kill"}).encode())
+            except OSError:
+                pass  # the harness is gone: the run ends anyway
+
+    def build(self, source: str, language: str, flags: tuple[str, ...] = ()) -> str | None:
         """Make ``source`` runnable (Python byte-compiled in the harness; C++ by g++ inside this
-        sandbox, under COMPILE_LIMITS). Returns the compiler's message on failure, else None."""
+        sandbox, under COMPILE_LIMITS, with extra g++ ``flags``). Returns the compiler's message on
+        failure, else None."""
         if language == "python":
             self.write("program.py", source)
             self.language = language
@@ -323,7 +358,7 @@ class Box:
         self.write("program.cpp", source)
         empty = self.io_dir / "empty.in"
         empty.write_bytes(b"")
-        run = self.run("exec", empty, COMPILE_LIMITS, argv=CXX, keep_scratch=True)
+        run = self.run("exec", empty, COMPILE_LIMITS, argv=[*CXX[:-3], *flags, *CXX[-3:]], keep_scratch=True)
         if run.status != "ok":
             message = Path(run.stderr_path).read_bytes()[:4000].decode("utf-8", errors="replace")
             stopped = "" if run.status == "runtime_error" else f"compilation stopped: {run.status} ({run.detail})\n"
@@ -332,14 +367,15 @@ class Box:
         self.language = language
         return None
 
-    def run_program(self, stdin_path: str | Path, limits: Limits, args: list[str] = (),
-                    func: str | None = None) -> Execution:
-        """Run what ``build`` made: on stdin (``args`` as argv[1:]), or as Solution().func when ``func``."""
+    def run_program(self, stdin_path: str | Path | None, limits: Limits, args: list[str] = (),
+                    func: str | None = None, pipes: tuple[int, int] | None = None) -> Execution:
+        """Run what ``build`` made: on stdin (``args`` as argv[1:]), or as Solution().func when ``func``.
+        ``pipes``: (stdin, stdout) descriptors to use instead of files (interaction); the box owns them."""
         if func is not None:
             return self.run("functional", stdin_path, limits, func=func)
         if self.language == "python":
-            return self.run("python", stdin_path, limits, argv=["program.py", *args])
-        return self.run("exec", stdin_path, limits, argv=["/state/program", *args])
+            return self.run("python", stdin_path, limits, argv=["program.py", *args], pipes=pipes)
+        return self.run("exec", stdin_path, limits, argv=["/state/program", *args], pipes=pipes)
 
     def discard(self) -> None:
         """Delete the latest run's output files (each up to ``output_bytes``): a caller does once it
@@ -349,8 +385,11 @@ class Box:
         self._run_files = []
 
     def run(self, mode: str, stdin_path: str | Path, limits: Limits, *, argv: list[str] | None = None,
-            func: str | None = None, env: dict[str, str] | None = None, keep_scratch: bool = False) -> Execution:
-        """Run one test: ``mode`` is "exec" (argv inside the sandbox), "python" or "functional"."""
+            func: str | None = None, env: dict[str, str] | None = None, keep_scratch: bool = False,
+            pipes: tuple[int, int] | None = None) -> Execution:
+        """Run one test: ``mode`` is "exec" (argv inside the sandbox), "python" or "functional".
+        ``pipes``: (stdin, stdout) descriptors instead of ``stdin_path`` and an output file; they are
+        closed here once sent, so the other ends see end-of-file when the program's side exits."""
         assert self.cgroup is not None
         self.discard()
         self.runs += 1
@@ -358,7 +397,16 @@ class Box:
         err = self.io_dir / f"{self.runs}.err"
         res = self.io_dir / f"{self.runs}.json" if mode == "functional" else None
         self._run_files = [out, err] + ([res] if res else [])
-        files = [open(stdin_path, "rb"), open(out, "wb"), open(err, "wb")] + ([open(res, "wb")] if res else [])
+        if pipes:
+            out.write_bytes(b"")  # stays empty: the output went to the pipe (its limit is the reader's)
+            files = [os.fdopen(pipes[0], "rb"), os.fdopen(pipes[1], "wb"), open(err, "wb")]
+        else:
+            files = [open(stdin_path, "rb"), open(out, "wb"), open(err, "wb")] + ([open(res, "wb")] if res else [])
+
+        def close_files() -> None:
+            for f in files:
+                f.close()
+
         command = {"op": "run", "mode": mode, "argv": argv or [], "func": func, "env": env,
                    "cpu_s": limits.cpu_s, "wall_s": limits.wall_s, "fsize": limits.output_bytes,
                    "nofile": limits.open_files, "nproc": limits.processes, "keep_scratch": keep_scratch}
@@ -369,13 +417,13 @@ class Box:
         peak_known = self.cgroup.reset_peak()
         try:
             # (the harness empties the scratch before it answers: up to about twice the CPU limit)
-            reply = self._ask(command, [f.fileno() for f in files], timeout=limits.wall_s + 3 * limits.cpu_s + 10)
+            reply = self._ask(command, [f.fileno() for f in files], timeout=limits.wall_s + 3 * limits.cpu_s + 10,
+                              sent=close_files)
         except SandboxCrash as exc:
             reply = {"crashed": str(exc)}
             self.crashed = True
         finally:
-            for f in files:
-                f.close()
+            close_files()
         if reply.get("unclean") and self.proc:  # this test's verdict stands; no later test may run here
             self.proc.kill()
         cpu = max(0.0, self.cgroup.cpu_s() - cpu_before - reply.get("cleanup_cpu_s", 0.0))  # the test's own
@@ -411,6 +459,8 @@ def _classify(reply: dict, cpu: float, peak_mb: float, over_memory: bool, limits
         status, detail = "runtime_error", f"the sandbox's harness stopped ({reply['crashed']})"
     elif reply.get("setup_failed"):
         raise SandboxCrash(f"the harness could not start the test: {stderr.strip()}")
+    elif reply.get("killed"):  # the judge stopped it (interaction over): its caller decides the verdict
+        status, detail = "killed", "stopped by the judge"
     elif over_memory:
         status, detail = "memory_limit", f"over {limits.memory_mb} MB (peak {peak_mb:.1f} MB)"
     elif reply.get("timed_out") or cpu > limits.cpu_s:

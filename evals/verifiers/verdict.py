@@ -28,6 +28,7 @@ Reason = Literal[
     "compile_error",
     "runtime_error",
     "time_limit",
+    "idleness_limit",  # interactive: the program and the interactor both waited for the other (issue 22)
     "memory_limit",
     "output_limit",
     "judge_error",

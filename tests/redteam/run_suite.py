@@ -25,6 +25,9 @@ Each program file starts with comment lines (``#`` in Python, ``//`` in C++)::
     # per-test: time_limit|runtime_error ; correct  -- optional: each test's verdict; all tests run
     # problem: functional                            -- optional: ab (default), ab256, functional, hunt, bigstdin
 
+Interactive problems (``guess``: guess a hidden number with at most 30 questions, the interactor
+``interactors/guess.cpp``; ``guess_hang`` / ``guess_spin``: the same with an interactor that sleeps /
+loops after sending n) put the solution and the interactor in two sandboxes joined by pipes.
 The default problem ``ab`` is A+B with two tests, "1 2" -> 3 and "5 7" -> 12 (1 s, 128 MB; ``ab256``
 is the same under 256 MB, for programs near a typical memory limit): programs
 attack on the first test and behave on the second, so a correct second test proves the sandbox
@@ -41,6 +44,7 @@ import os
 import queue
 import re
 import secrets
+import shutil
 import socket
 import struct
 import subprocess
@@ -54,8 +58,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 VERDICTS = {"correct", "wrong_answer", "time_limit", "memory_limit", "output_limit", "runtime_error",
-            "compile_error", "judge_error", "no_code", "wrong_format"}
-PROBLEMS = ("ab", "ab256", "functional", "hunt", "bigstdin")
+            "compile_error", "judge_error", "no_code", "wrong_format", "idleness_limit"}
+PROBLEMS = ("ab", "ab256", "functional", "hunt", "bigstdin", "guess", "guess_hang", "guess_spin")
+INTERACTORS = HERE / "interactors"  # guess.cpp (honest), hang.cpp (sleeps), spin.cpp (loops): testlib C++
 SUFFIXES = {".py": "python", ".cpp": "cpp"}
 CANARY_NAME = "r1-redteam-canary"  # every canary file's name contains this
 SECRET_PREFIX = "R1RT-"  # every secret starts with this
@@ -389,7 +394,16 @@ def make_problems(hunt_secret: str):
 
     ab = [TestCase("1 2\n", "3\n"), TestCase("5 7\n", "12\n")]
     junk = ("9" * 99 + "\n") * 500_000  # 50 MB the program never reads
+    guess = [TestCase("100 37\n", ""), TestCase("1000 1000\n", "")]  # n and the hidden number
+
+    def interactive(name: str, interactor: str) -> CodeProblem:
+        return CodeProblem(f"redteam-{name}", "guess the number, at most 30 questions", guess, time_limit_s=1.0,
+                           memory_mb=128, interactive=True, interactor=(INTERACTORS / interactor).read_text())
+
     return {
+        "guess": interactive("guess", "guess.cpp"),
+        "guess_hang": interactive("guess-hang", "hang.cpp"),
+        "guess_spin": interactive("guess-spin", "spin.cpp"),
         "ab": CodeProblem("redteam-ab", "A+B", ab, time_limit_s=1.0, memory_mb=128),
         "ab256": CodeProblem("redteam-ab256", "A+B under 256 MB", ab, time_limit_s=1.0, memory_mb=256),
         "functional": CodeProblem("redteam-functional", "add(a, b)", [TestCase("1\n2\n", "3"), TestCase("5\n7\n", "12")],
@@ -555,6 +569,9 @@ def main() -> int:
     if os.environ.get("R1RT_MUTATION"):
         _mutate(os.environ["R1RT_MUTATION"])
         containment["mutation"] = os.environ["R1RT_MUTATION"]
+    # the judge caches built interactors/checkers (evals.judge.jury); here in a temp dir removed at the end
+    jury_cache = tempfile.mkdtemp(prefix="r1rt-jury-")
+    os.environ["R1_EVALS_CACHE"] = jury_cache
     problems = make_problems(hunt_secret)
     programs = load_programs()
     only = [a for a in sys.argv[1:] if not a.startswith("--")] or os.environ.get("R1RT_ONLY", "").split()
@@ -594,6 +611,7 @@ def main() -> int:
     after = {lang: judge_code(ab, code, lang).reason for lang, code in (
         ("python", "a, b = map(int, input().split())\nprint(a + b)\n"),
         ("cpp", "#include <iostream>\nint main(){long long a,b;std::cin>>a>>b;std::cout<<a+b<<'\\n';}\n"))}
+    shutil.rmtree(jury_cache)
     parent = find_cgroups()
     # the canary, and the judge's uid lock directory (/run is read-only here); a lock file left in it
     # (a uid never released) shows as a change

@@ -1,7 +1,7 @@
 """Stage 2, generate: N samples per prompt through the evaluation's backends, into its store.
 
-    python -m curation generate --model deepseek-r1-distill-qwen-7b -n 16            # vLLM on a GPU
-    python -m curation generate --model my-rl-ckpt --base-url http://host:8000/v1 -n 16 --shard 3/8
+    python -m curation generate --model deepseek-r1-distill-qwen-7b --samples 16            # vLLM on a GPU
+    python -m curation generate --model my-rl-ckpt --base-url http://host:8000/v1 --samples 16 --shard 3/8
 
 The review's recipe: 16 samples per prompt at temperature 1.0. Samples go to `<workdir>/store`
 under the evaluation's key (model + revision, prompt hash, sampling hash, sample index), flushed

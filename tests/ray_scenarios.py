@@ -122,7 +122,7 @@ def main(out: Path, replay: str) -> None:
             [sys.executable, "-m", "curation", "generate", "--workdir", str(out / "gen_ray"), *GENERATE, "--ray",
              address], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
         # (7) the code judge's sandbox actors: a table of submissions, and a code benchmark run
-        result["judged"] = judge_table(address, cluster.head_node.unique_id)
+        result["judged"] = judge_table(address, cluster.head_node.node_id)
         result["lcb_ray"] = finish(evals_run(out / "lcb_ray", *lcb_args(out), "--ray", address))
     finally:
         cluster.shutdown()

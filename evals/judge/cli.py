@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 
-
 def _language(args: argparse.Namespace) -> str:
     if args.language:
         return args.language
@@ -15,10 +14,10 @@ def _language(args: argparse.Namespace) -> str:
 
 
 def judge_command(args: argparse.Namespace) -> int:
-    from .judging import judge_code, judge_completion
-    from .problems import ProblemError, load_problem_file
     from evals.errors import SetupError
 
+    from .judging import judge_code, judge_completion
+    from .problems import ProblemError, load_problem_file
     from .sandbox import SandboxUnavailable
 
     if args.check:

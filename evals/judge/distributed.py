@@ -23,7 +23,7 @@ from typing import Any
 import ray
 from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
-from evals.distributed import LOST_ERRORS, dispatch, connect, describe_cluster, stop
+from evals.distributed import LOST_ERRORS, connect, describe_cluster, dispatch, stop
 from evals.errors import SetupError
 from evals.verifiers import Verdict, VerifierPool
 

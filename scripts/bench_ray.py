@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def start_cluster(cpus: int) -> None:
     """A local Ray cluster of `cpus` CPUs in this process; --ray auto then joins it."""
-    ray.init(num_cpus=cpus, include_dashboard=False, log_to_driver=False,
+    ray.init(address="local", num_cpus=cpus, include_dashboard=False, log_to_driver=False,
              runtime_env={"env_vars": {"PYTHONPATH": str(ROOT)}})
 
 

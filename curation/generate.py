@@ -1,13 +1,15 @@
 """Stage 2, generate: N samples per prompt through the evaluation's backends, into its store.
 
-    python -m curation generate --model deepseek-r1-distill-qwen-7b -n 16            # vLLM on a GPU
-    python -m curation generate --model my-rl-ckpt --base-url http://host:8000/v1 -n 16 --shard 3/8
+    python -m curation generate --model deepseek-r1-distill-qwen-7b --samples 16            # vLLM on a GPU
+    python -m curation generate --model my-rl-ckpt --base-url http://host:8000/v1 --samples 16 --shard 3/8
 
 The review's recipe: 16 samples per prompt at temperature 1.0. Samples go to `<workdir>/store`
 under the evaluation's key (model + revision, prompt hash, sampling hash, sample index), flushed
 every second, so a killed job resumes without paying for a sample twice. With `--shard i/N` each
 machine takes every N-th prompt; merge by copying the other machines' `store/samples/*.parquet`
 into this workdir's `store/samples/` (then re-run `generate --register-only` or any later stage).
+With `--ray [ADDRESS|auto]` the samples come from engine actors on a Ray cluster, through the same
+work queue as `python -m evals run --ray`; this process still writes the store, so resuming is the same.
 """
 from __future__ import annotations
 
@@ -18,7 +20,8 @@ from typing import Any
 
 from evals.backends import Request, derive_seed
 from evals.config import GenerationConfig, run_config
-from evals.runner import Runner, stream_to_store
+from evals.config_flags import option
+from evals.runner import Runner
 
 from .db import Workspace
 from .samples import add_store
@@ -32,18 +35,21 @@ class GenerateOptions(GenerationConfig):
     temperature: float = 1.0
     domains: list[str] | None = None
     register_only: bool = False  # only (re-)register the store's samples, e.g. after merging shards
+    ray: str | None = option(None, metavar="ADDRESS", const="auto",
+                             help="generate on a Ray cluster's engine actors: HOST:PORT of its head, or auto (bare "
+                                  "--ray) for this machine's cluster or a new local one; needs `pip install "
+                                  "'r1-evals[ray]'`")
 
 
 def generate(ws: Workspace, con: Any, options: GenerateOptions) -> dict[str, Any]:
-    config = run_config(options, db=str(ws.store_dir))
+    config = run_config(options, db=str(ws.store_dir), ray=options.ray)
     runner = Runner(config)
     name = f"generated:{runner.spec.name}:{runner.sampling.hash}"
     try:
         if not options.register_only:
             requests = _requests(con, runner, options)
             if requests:
-                stream_to_store(runner.backend().generate(requests, runner.sampling), len(requests),
-                                "generate", lambda buffer: _flush(runner, buffer))
+                runner.stream(requests, "generate", lambda buffer: _flush(runner, buffer))
     finally:
         runner.close()
     add_store(con, ws.store_dir, name, runner.spec.name, runner.sampling.hash)

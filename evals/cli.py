@@ -97,6 +97,9 @@ def _add_judge(sub: argparse._SubParsersAction) -> None:
                        help="the file is a model completion: judge its last code block after </think>")
     judge.add_argument("--all-tests", action="store_true", help="run every test instead of stopping at the first failure")
     judge.add_argument("--check", action="store_true", help="report the sandbox's layers on this machine and exit")
+    judge.add_argument("--ray", nargs="?", const="auto", metavar="ADDRESS",
+                       help="judge on a sandbox actor of a Ray cluster (HOST:PORT of its head, or auto when bare); "
+                            "with --check, report every node's isolation (needs `pip install 'r1-evals[ray]'`)")
 
 
 def _add_verify(sub: argparse._SubParsersAction) -> None:

@@ -21,7 +21,7 @@ import ray
 from ray.exceptions import ActorDiedError, ActorUnavailableError, NodeDiedError, RayActorError, WorkerCrashedError
 
 from .backends import Completion, Request, Sampling, open_backend
-from .errors import SetupError
+from .errors import R1EvalsError, SetupError
 from .verifiers import Verdict, VerifierPool
 
 GENERATE_CHUNK = 8  # units per engine call: small, so a dead replica costs little and work balances
@@ -31,8 +31,9 @@ MAX_ATTEMPTS = 3  # a chunk lost this many times to dead actors or nodes stops t
 LOST_ERRORS = (RayActorError, ActorDiedError, ActorUnavailableError, NodeDiedError, WorkerCrashedError)
 
 
-class UnitFailed(RuntimeError):
-    """A chunk of work lost to dead actors MAX_ATTEMPTS times (or no actor left to run it)."""
+class UnitFailed(R1EvalsError):
+    """A chunk of work lost to dead actors MAX_ATTEMPTS times (or no actor left to run it): the CLIs print
+    the message (naming the units) and exit 1; what finished before is stored, and the same command resumes."""
 
 
 def connect(address: str) -> None:
@@ -102,7 +103,7 @@ def start_engines(name: str, weights: str, options: dict[str, Any]) -> list[Any]
     return engines
 
 
-def _dispatch(actors: list[Any], chunks: list[list], call: Callable[[Any, list], Any], what: str,
+def dispatch(actors: list[Any], chunks: list[list], call: Callable[[Any, list], Any], what: str,
               describe: Callable[[list], str]) -> Iterator[tuple[list, Any]]:
     """The driver's work queue: each idle actor gets the next chunk; yields (chunk, result) as they finish.
     A chunk whose actor died goes back to the front of the queue; an actor raising an error stops the run."""
@@ -140,7 +141,7 @@ def _dispatch(actors: list[Any], chunks: list[list], call: Callable[[Any, list],
 def generate(engines: list[Any], requests: Sequence[Request], sampling: Sampling) -> Iterator[Completion]:
     """Completions of `requests` from the engine actors, in chunk completion order."""
     chunks = [list(requests[i:i + GENERATE_CHUNK]) for i in range(0, len(requests), GENERATE_CHUNK)]
-    for _, completions in _dispatch(engines, chunks, lambda a, c: a.generate.remote(c, sampling), "generation",
+    for _, completions in dispatch(engines, chunks, lambda a, c: a.generate.remote(c, sampling), "generation",
                                     _units):
         yield from completions
 
@@ -155,40 +156,74 @@ def stop(actors: list[Any]) -> None:
 
 
 class RayVerifierPool:
-    """VerifierPool's verify_batch over verifier actors on every cluster CPU (started on first use)."""
+    """VerifierPool's verify_batch over verifier actors on every cluster CPU (started on first use); items of
+    kind "code" go to the code judge's sandbox actors instead (evals.judge.distributed), which check their
+    node's isolation first. Only one of the two actor sets holds the CPUs at a time."""
 
     def __init__(self, timeout: float, workers: int | None = None, num_cpus: float = 1) -> None:
         # num_cpus < 1 leaves room for other tasks (curation's text signals) on the same CPUs
         self.timeout, self.workers, self.num_cpus = timeout, workers, num_cpus
         self.actors: list[Any] = []
+        self.judges: Any = None  # RayJudgePool, started for the first code item
 
     def _start(self) -> list[Any]:
+        if self.judges is not None:  # give their CPUs back first
+            self.judges.close()
         if not self.actors:
             count = self.workers or int(describe_cluster()["cpus"]) or 1
             actor = ray.remote(num_cpus=self.num_cpus)(_Verifier).options(scheduling_strategy="SPREAD", max_restarts=0)
             self.actors = [actor.remote(self.timeout) for _ in range(count)]
         return self.actors
 
+    def _judges(self) -> Any:
+        stop(self.actors)
+        self.actors = []
+        if self.judges is None:
+            from .judge.distributed import RayJudgePool
+
+            self.judges = RayJudgePool(self.timeout, self.workers, num_cpus=self.num_cpus)
+        return self.judges
+
     def verify(self, kind: str, completion: str, reference: Any, **opts: Any) -> Verdict:
         return self.verify_batch([(kind, completion, reference, opts)])[0]
 
     def verify_batch(self, items: Sequence, *, progress: Callable[[int, int], None] | None = None,
                      timeout: float | None = None) -> list[Verdict]:
+        results: list[Verdict | None] = [None] * len(items)
+        code = [i for i, item in enumerate(items) if item[0] == "code"]
+        rest = [i for i, item in enumerate(items) if item[0] != "code"]
+        done = 0
+
+        def seen(count: int, _total: int) -> None:
+            if progress:
+                progress(done + count, len(items))
+
+        if rest:
+            for index, verdict in zip(rest, self._verify([items[i] for i in rest], seen, timeout)):
+                results[index] = verdict
+            done = len(rest)
+        if code:
+            verdicts = self._judges().verify_batch([items[i] for i in code], progress=seen, timeout=timeout)
+            for index, verdict in zip(code, verdicts):
+                results[index] = verdict
+        return results  # type: ignore[return-value]
+
+    def _verify(self, items: list, progress: Callable[[int, int], None], timeout: float | None) -> list[Verdict]:
         indexed = list(enumerate(items))
         chunks = [indexed[i:i + VERIFY_CHUNK] for i in range(0, len(indexed), VERIFY_CHUNK)]
         results: list[Verdict | None] = [None] * len(items)
         done = 0
         call = lambda a, c: a.verify.remote([item for _, item in c], timeout)  # noqa: E731
-        for chunk, verdicts in _dispatch(self._start(), chunks, call, "verification",
-                                         lambda c: f"items {c[0][0]}..{c[-1][0]}"):
+        for chunk, verdicts in dispatch(self._start(), chunks, call, "verification",
+                                        lambda c: f"items {c[0][0]}..{c[-1][0]}"):
             for (index, _), verdict in zip(chunk, verdicts):
                 results[index] = verdict
             done += len(chunk)
-            if progress:
-                progress(done, len(items))
+            progress(done, len(items))
         return results  # type: ignore[return-value]
 
     def close(self) -> None:
         stop(self.actors)
         self.actors = []
-
+        if self.judges is not None:
+            self.judges.close()

@@ -241,19 +241,25 @@ class Runner:
             stop(self._engines)
         self._engines = None
 
-    def generate(self, bench: Benchmark, problems: dict[str, Problem], requests: list[Request], run_id: str) -> None:
+    def stream(self, requests: list[Request], desc: str, flush: Callable[[list[Completion]], None]) -> None:
+        """Generate `requests` into `flush` (which writes the store): through the local backend, or under --ray
+        through the engine actors, the driver still the only writer; the engines are stopped after."""
         if not self.config.ray:
-            stream_to_store(self.backend().generate(requests, self.sampling), len(requests), f"generate {bench.name}",
-                            lambda buffer: self.flush(bench, problems, buffer, run_id))
+            stream_to_store(self.backend().generate(requests, self.sampling), len(requests), desc, flush)
             return
-        # On a cluster the driver writes samples as they arrive and verifies them all afterwards
-        # (verify_stored, the resume path) on every CPU, once the engines have given theirs back.
         from . import distributed
 
-        stream_to_store(distributed.generate(self.engines(), requests, self.sampling), len(requests),
-                        f"generate {bench.name} (ray)", lambda buffer: self.flush(bench, problems, buffer, run_id, False),
-                        postfix=lambda: {"nodes": distributed.nodes_alive()})
-        self._stop_engines()
+        try:
+            stream_to_store(distributed.generate(self.engines(), requests, self.sampling), len(requests),
+                            f"{desc} (ray)", flush, postfix=lambda: {"nodes": distributed.nodes_alive()})
+        finally:
+            self._stop_engines()  # frees the cluster's CPUs/GPUs for the verifier actors
+
+    def generate(self, bench: Benchmark, problems: dict[str, Problem], requests: list[Request], run_id: str) -> None:
+        # On a cluster the driver writes samples as they arrive and verifies them all afterwards
+        # (verify_stored, the resume path) on every CPU, once the engines have given theirs back.
+        self.stream(requests, f"generate {bench.name}",
+                    lambda buffer: self.flush(bench, problems, buffer, run_id, score=not self.config.ray))
 
     def flush(self, bench: Benchmark, problems: dict[str, Problem], buffer: list[Completion], run_id: str,
               score: bool = True) -> None:

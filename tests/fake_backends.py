@@ -33,7 +33,8 @@ class Deterministic:
             if roll < 16:
                 text, finish = "<think>I keep thinking", "length"
             elif roll < 140:
-                text, finish = f"<think>easy</think>The answer is $\\boxed{{{self.answers[r.problem_id]}}}$.", "stop"
+                answer = self.answers.get(r.problem_id, "42")  # curation's prompts: not a benchmark's
+                text, finish = f"<think>easy</think>The answer is $\\boxed{{{answer}}}$.", "stop"
             else:
                 text, finish = f"<think>hmm</think>So the answer is $\\boxed{{{roll % 7}}}$.", "stop"
             yield Completion(r, text, None, finish, 10, 5 + roll, None)
@@ -49,3 +50,15 @@ class Slow(Deterministic):
     def __init__(self, model: str, **options: Any) -> None:
         super().__init__(model, **options)
         self.delay = float(os.environ.get("SLOW_DELAY", "0.1"))
+
+
+class DiesOnFirstUnit(Deterministic):
+    """Deterministic, but while the file DIES_ON_FILE exists the process dies (as a crashed engine or a
+    lost node would) whenever it is given sample 0 of the first math500 problem: a unit lost every time."""
+
+    def generate(self, requests: Sequence[Request], sampling: Sampling) -> Iterator[Completion]:
+        marker = os.environ.get("DIES_ON_FILE")
+        first = BENCHMARKS["math500"].load({})[0].id
+        if marker and os.path.exists(marker) and any(r.problem_id == first and r.sample_index == 0 for r in requests):
+            os._exit(1)
+        yield from super().generate(requests, sampling)

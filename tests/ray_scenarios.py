@@ -26,6 +26,38 @@ SLOW = ["--model", "test/fake", "--backend", "tests.fake_backends:Slow", "--benc
         "--samples", "4"]
 
 
+HF = ["--model", "smollm2-135m-instruct", "--benchmark", "math500", "--limit", "2", "--samples", "2", "--max-tokens",
+      "8", "--batch-size", "1"]
+DIES = ["--model", "test/fake", "--backend", "tests.fake_backends:DiesOnFirstUnit", "--benchmark", "math500", "--limit",
+        "12", "--samples", "2"]
+GENERATE = ["--model", "test/fake", "--backend", "tests.fake_backends:Deterministic", "--samples", "3"]
+
+
+def lcb_args(out: Path) -> list[str]:
+    """A LiveCodeBench run on the replayed completions the test wrote (out/lcb.jsonl, out/lcb_replay.jsonl)."""
+    return ["--model", "test/lcb", "--backend", "replay", "--replay", str(out / "lcb_replay.jsonl"), "--benchmark",
+            "livecodebench", "--data", f"livecodebench={out / 'lcb.jsonl'}", "--samples", "2"]
+
+
+def judge_table(address: str, head: str) -> dict:
+    """RayJudgePool.judge_many on tests/test_ray.JUDGE_JOBS: each result, and the nodes its actors ran on."""
+    import ray
+
+    from evals.judge.distributed import RayJudgePool
+
+    from .test_ray import JUDGE_JOBS
+
+    ray.init(address=address, log_to_driver=False, runtime_env={"env_vars": {"PYTHONPATH": str(ROOT)}})
+    try:
+        with RayJudgePool() as judges:
+            results = judges.judge_many(JUDGE_JOBS)
+            nodes = ray.get([a.node.remote() for a in judges.actors])
+        return {"results": [r.to_dict() for r in results], "actor_nodes": nodes,
+                "worker_nodes": [n["NodeID"] for n in ray.nodes() if n["Alive"] and n["NodeID"] != head]}
+    finally:
+        ray.shutdown()
+
+
 def evals_run(db: Path, *args: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "evals", "run", "--db", str(db), *args], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -52,6 +84,7 @@ def wait_for_samples(db: Path, proc: subprocess.Popen, limit_s: float = 300) -> 
 
 def main(out: Path, replay: str) -> None:
     result: dict = {}
+    os.environ["DIES_ON_FILE"] = str(out / "die")  # the cluster's workers inherit it (tests.fake_backends)
     cluster = Cluster(initialize_head=True, head_node_args={**NODE, "include_dashboard": False})
     workers = [cluster.add_node(**NODE) for _ in range(2)]
     cluster.wait_for_nodes()
@@ -76,6 +109,21 @@ def main(out: Path, replay: str) -> None:
         proc.wait()
         result["killed_segments"] = stored(out / "killed")
         result["resumed"] = finish(evals_run(out / "killed", *SLOW, "--ray", address))
+        # (4) the real model through the hf backend (one request per batch: seeded per sample)
+        result["hf_ray"] = finish(evals_run(out / "hf_ray", *HF, "--ray", address))
+        # (5) a unit whose engine dies every time: the run stops naming it; then the same command resumes
+        (out / "die").touch()
+        result["lost_thrice"] = finish(evals_run(out / "lost", *DIES, "--ray", address))
+        (out / "die").unlink()
+        result["lost_resumed"] = finish(evals_run(out / "lost", *DIES, "--ray", address))
+        # (6) curation generate on the cluster, into a copy of the workspace the test prepared
+        shutil.copytree(out / "gen_base", out / "gen_ray")
+        result["generate_ray"] = finish(subprocess.Popen(
+            [sys.executable, "-m", "curation", "generate", "--workdir", str(out / "gen_ray"), *GENERATE, "--ray",
+             address], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+        # (7) the code judge's sandbox actors: a table of submissions, and a code benchmark run
+        result["judged"] = judge_table(address, cluster.head_node.node_id)
+        result["lcb_ray"] = finish(evals_run(out / "lcb_ray", *lcb_args(out), "--ray", address))
     finally:
         cluster.shutdown()
         (out / "result.json").write_text(json.dumps(result, indent=1))

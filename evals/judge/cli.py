@@ -4,10 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import asdict
 from pathlib import Path
-
-from . import seccomp
 
 
 def _language(args: argparse.Namespace) -> str:
@@ -16,36 +13,23 @@ def _language(args: argparse.Namespace) -> str:
     return "cpp" if Path(args.solution).suffix.lower() in (".cpp", ".cc", ".cxx", ".c++") else "python"
 
 
-def _probe_filter() -> dict:
-    """Run ``seccomp.PROBE`` in a box; the cgroup parents made for it are removed afterwards."""
-    from .cgroups import find_cgroups
-    from .sandbox import Box, Limits
-
-    parent = find_cgroups()
-    try:
-        with Box(memory_mb=256) as box:
-            error = box.build(seccomp.PROBE, "python")
-            if error:
-                return {"error": error}
-            (box.io_dir / "empty.in").write_bytes(b"")
-            run = box.run_program(box.io_dir / "empty.in", Limits(cpu_s=5, wall_s=10, memory_mb=256))
-            out = Path(run.stdout_path).read_text()
-            return json.loads(out) if run.status == "ok" else {"error": f"{run.status}: {run.stderr_tail[-500:]}"}
-    finally:
-        parent.release()
-
-
 def judge_command(args: argparse.Namespace) -> int:
+    from evals.errors import SetupError
+
     from .judging import judge_code, judge_completion
     from .problems import ProblemError, load_problem_file
-    from .sandbox import SandboxUnavailable, check_layers
+    from .sandbox import SandboxUnavailable
 
     if args.check:
-        layers = check_layers()
-        report = {**asdict(layers), "ok": layers.ok}
-        if layers.ok:  # the filter as a program in a box sees it: each guarded call and its errno
-            report["filter_probe"] = _probe_filter()
-            report["ok"] = report["filter_probe"] == seccomp.EXPECTED
+        if args.ray:  # every node of the cluster, one report each
+            from .distributed import check_nodes
+
+            reports = check_nodes(args.ray)
+            print(json.dumps(reports, indent=2))
+            return 0 if all(r["ok"] for r in reports) else 3
+        from .isolation import isolation_report
+
+        report = isolation_report()
         print(json.dumps(report, indent=2))
         return 0 if report["ok"] else 3
     if not (args.problem and args.solution):
@@ -60,11 +44,19 @@ def judge_command(args: argparse.Namespace) -> int:
         return 2
     language = _language(args)
     try:
-        if args.completion:
+        if args.ray:
+            from evals.distributed import connect
+
+            from .distributed import judge_one
+
+            connect(args.ray)
+            result = judge_one(problem, text, language, completion=args.completion,
+                               stop_at_first_failure=not args.all_tests)
+        elif args.completion:
             result = judge_completion(problem, text, language, stop_at_first_failure=not args.all_tests)
         else:
             result = judge_code(problem, text, language, stop_at_first_failure=not args.all_tests)
-    except SandboxUnavailable as exc:
+    except (SandboxUnavailable, SetupError) as exc:  # SetupError: a cluster node without isolation (--ray)
         print(f"error: {exc}", file=sys.stderr)
         return 3
     print(json.dumps(result.to_dict(), indent=2))

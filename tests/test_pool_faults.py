@@ -1,0 +1,141 @@
+"""Fault injection on the verifier pool: workers killed or stopped from outside, idle or busy, cost
+no verdict. Every item of a long batch disturbed by random SIGKILL / SIGTERM / SIGSTOP (left stopped,
+or killed later) gets the verdict an undisturbed run gives; a pool whose idle workers all died goes on."""
+import json
+import os
+import random
+import signal
+import threading
+import time
+from collections import Counter
+
+import pytest
+
+from evals.backends.replay import _completions
+from evals.verifiers import VerifierPool
+from tests.conftest import replay_file
+
+SIGNALS = ("SIGKILL", "SIGTERM", "SIGSTOP", "SIGSTOP then SIGKILL")
+
+
+def worker_pids() -> list[int]:
+    """This process's verifier workers, idle, busy or starting (found through /proc, as an OOM killer would)."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                ppid = int(f.read().rpartition(b")")[2].split()[1])
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                cmdline = f.read()
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == os.getpid() and b"evals.verifiers.worker" in cmdline:
+            pids.append(int(entry))
+    return pids
+
+
+def hit(pid: int, how: str) -> None:
+    try:
+        if how == "SIGSTOP then SIGKILL":
+            os.kill(pid, signal.SIGSTOP)
+            threading.Timer(0.3, lambda: _quiet_kill(pid, signal.SIGKILL)).start()
+        else:
+            os.kill(pid, getattr(signal, how))
+    except ProcessLookupError:
+        pass
+
+
+def _quiet_kill(pid: int, sig: int) -> None:
+    try:
+        os.kill(pid, sig)
+    except ProcessLookupError:
+        pass
+
+
+def summary(verdicts):
+    return [(v.correct, v.reason, v.extracted, v.normalized, v.method) for v in verdicts]
+
+
+@pytest.mark.parametrize("how", SIGNALS)
+def test_idle_workers_killed_or_stopped_between_batches_are_replaced(how):
+    """The issue's failure: a worker that died idle went back to the queue, and every later batch raised."""
+    items = [("math", f"</think>\\boxed{{{i}}}", str(i)) for i in range(6)]
+    with VerifierPool(workers=2, timeout=5) as pool:
+        assert all(v.correct for v in pool.verify_batch(items))
+        victims = worker_pids()
+        assert len(victims) == 2
+        for pid in victims:
+            hit(pid, how)
+        time.sleep(0.5)
+        for _ in range(3):  # not only the first batch after the deaths: the pool stays whole
+            verdicts = pool.verify_batch(items)
+            assert [v.correct for v in verdicts] == [True] * 6, [v.to_dict() for v in verdicts]
+        assert not set(victims) & set(worker_pids())  # the lost ones were reaped, not kept
+
+
+def test_a_worker_killed_while_starting_is_started_again():
+    with VerifierPool(workers=1, timeout=5) as pool:
+        pool.verify("math", "\\boxed{1}", "1")
+        hit(worker_pids()[0], "SIGKILL")
+        time.sleep(0.2)
+        # the idle check replaces it; kill the replacement too, mid-import
+        threading.Timer(0.3, lambda: [hit(p, "SIGKILL") for p in worker_pids()]).start()
+        assert pool.verify("math", "\\boxed{2}", "2").correct
+
+
+def test_an_item_that_kills_its_worker_every_time_is_a_verifier_error_after_three_runs(pool):
+    v = pool.verify("tests.pool_helpers:crash", "x", None)
+    assert v.reason == "verifier_error" and "worker died 3 times" in v.details["error"]
+    assert "exit code 3" in v.details["error"]
+
+
+def _long_batch():
+    data = json.loads(replay_file("tldr7b_math500_n1.json").read_text(encoding="utf-8"))
+    math = [("math", _completions(row)[0]["text"], row["answer"]) for row in list(data.values())[:150]]
+    sleeps = [("tests.pool_helpers:busy_sleep", f"s{i}", 0.15) for i in range(100)]
+    items = []
+    for i, item in enumerate(math):  # interleaved, so the workers are busy most of the time
+        items.append(item)
+        if i % 3 == 0 and sleeps:
+            items.append(sleeps.pop())
+    return items + sleeps
+
+
+@pytest.mark.slow
+def test_random_kills_during_a_long_batch_change_no_verdict(tmp_path, monkeypatch):
+    monkeypatch.setenv("POOL_BUSY_DIR", str(tmp_path))
+    items = _long_batch()
+    with VerifierPool(workers=2, timeout=5) as pool:
+        undisturbed = summary(pool.verify_batch(items))
+    rng = random.Random(19)
+    kills: list[tuple[str, bool]] = []
+    hits: Counter[str | None] = Counter()
+    stop = threading.Event()
+
+    def killer():
+        while not stop.wait(rng.uniform(0.3, 1.0)) and len(kills) < 14:
+            pids = worker_pids()
+            if pids:
+                pid = rng.choice(pids)
+                marker = tmp_path / str(pid)
+                item = marker.read_text() if marker.exists() else None
+                if item and hits[item] == 2:
+                    continue  # the pool absorbs two losses per item (MAX_RUNS = 3); a third is its fault
+                hits[item] += item is not None
+                hit(pid, SIGNALS[len(kills) % len(SIGNALS)])
+                kills.append((SIGNALS[len(kills) % len(SIGNALS)], item is not None))
+
+    with VerifierPool(workers=2, timeout=5) as pool:
+        thread = threading.Thread(target=killer)
+        thread.start()
+        try:
+            disturbed = summary(pool.verify_batch(items))
+        finally:
+            stop.set()
+            thread.join()
+    assert len(kills) >= 8, kills  # the batch outlived most of the kill schedule
+    assert sum(busy for _, busy in kills) >= 2, kills  # some kills hit a worker in the middle of an item
+    diff = [(i, a, b) for i, (a, b) in enumerate(zip(undisturbed, disturbed)) if a != b]
+    assert not diff, diff[:5]

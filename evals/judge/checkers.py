@@ -8,8 +8,10 @@ A problem's ``checker`` field is one of:
   absolute or relative, as testlib), ``yesno`` (one YES/NO token, any case);
 * a program, in C++ (``#include`` anywhere in it) or Python: testlib's convention,
   ``checker INPUT OUTPUT ANSWER`` (files), exit code 0 OK, 1 WA, 2 PE, 3 FAIL, 7 points. It runs in
-  its own sandbox, never the solution's; a crash, a hang or FAIL is a ``judge_error`` (the jury's
-  fault, retried once), never a wrong answer. A C++ checker that includes ``testlib.h`` needs that
+  its own sandbox, never the solution's; a crash (a Python checker's uncaught exception too), a
+  hang, FAIL, an unknown exit code, a compile error or a dead sandbox is a ``judge_error`` (the
+  jury's fault, retried once), never a wrong answer. A one-word checker that is no stock name is
+  refused when the problem is made (``problems.STOCK_CHECKERS``), never run as code. A C++ checker that includes ``testlib.h`` needs that
   header: put its directory in ``R1_EVALS_TESTLIB``.
 
 Interactive problems would add an interactor here, talking to the solution's sandbox over pipes;
@@ -23,6 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from evals.judge.compare import checker_verdict, compare_stdout, compare_tokens
+from evals.judge.problems import STOCK_CHECKERS, checker_error
 from evals.judge.sandbox import Box, Limits
 
 CHECKER_LIMITS = Limits(cpu_s=10, wall_s=30, memory_mb=512)
@@ -53,6 +56,7 @@ STOCK = {
     "rcmp9": lambda got, want: compare_tokens(got, want, float_tol=1e-9),
     "yesno": _yesno,
 }
+assert tuple(STOCK) == STOCK_CHECKERS, "problems.STOCK_CHECKERS names what load-time validation accepts"
 
 
 class Checker:
@@ -72,16 +76,39 @@ class StockChecker(Checker):
         return ("correct" if ok else "wrong_answer"), why
 
 
+# A Python checker runs inside this wrapper, so that its crash (an uncaught exception, which Python
+# ends with exit code 1 = testlib's WA) exits 3 (FAIL) instead: a judge error, not the program's fault.
+_PYTHON_CHECKER = """import sys, traceback
+try:
+    exec(compile({source!r}, "checker.py", "exec"), {{"__name__": "__main__", "__builtins__": __builtins__}})
+except SystemExit:
+    raise
+except BaseException:
+    traceback.print_exc()
+    sys.exit(3)
+"""
+
+
 class ProgramChecker(Checker):
     """A testlib-style checker program, built once and run per test in its own sandbox."""
 
     def __init__(self, source: str, slot: int):
         self.language = "cpp" if "#include" in source else "python"
-        self.box = Box(memory_mb=1024, slot=slot + 32)
+        self.source, self.slot = source, slot
+        if self.language == "python":
+            try:  # only compiled here, never run: a syntax error is the jury's, named now
+                compile(source, "checker.py", "exec")
+            except (SyntaxError, ValueError) as exc:
+                raise CheckerError(f"the checker does not compile: {exc}") from exc
+        self._start()
+
+    def _start(self) -> None:
+        self.box = Box(memory_mb=1024, slot=self.slot + 32)
         self.box.start()
-        if self.language == "cpp" and "testlib.h" in source:
+        if self.language == "cpp" and "testlib.h" in self.source:
             self._add_testlib()
-        error = self.box.build(source, self.language)
+        program = self.source if self.language == "cpp" else _PYTHON_CHECKER.format(source=self.source)
+        error = self.box.build(program, self.language)
         if error:
             self.close()
             raise CheckerError(f"the checker does not compile: {error[:2000]}")
@@ -95,15 +122,14 @@ class ProgramChecker(Checker):
         shutil.copyfile(Path(where) / "testlib.h", self.box.box_dir / "testlib.h")
 
     def check(self, test_input: str, output_path: str, expected: str) -> tuple[str, str]:
-        self.box.write("input.txt", test_input)
-        shutil.copyfile(output_path, self.box.box_dir / "output.txt")
-        self.box.write("answer.txt", expected)
         failure = ""
-        for _ in range(2):  # a crash or hang is retried once before it becomes a judge error
-            if not self.box.alive():
+        for _ in range(2):  # a crash, a hang or a dead sandbox is retried once before it is a judge error
+            if not self.box.alive():  # its sandbox died (e.g. killed): a fresh one, checker built again
                 self.box.close()
-                self.box.start()
-                raise CheckerError("the checker's sandbox died")
+                self._start()
+            self.box.write("input.txt", test_input)
+            shutil.copyfile(output_path, self.box.box_dir / "output.txt")
+            self.box.write("answer.txt", expected)
             run = self.box.run_program(self._empty(), CHECKER_LIMITS, args=["/box/input.txt", "/box/output.txt", "/box/answer.txt"])
             if run.status in ("ok", "runtime_error") and run.signal is None:
                 reason = checker_verdict(run.exit_code or 0)
@@ -128,6 +154,8 @@ def open_checker(spec: str | None, slot: int = 0):
         yield Checker()
     elif spec.strip() in STOCK:
         yield StockChecker(spec.strip())
+    elif checker_error(spec):  # a problem that skipped validation: still never run a name as code
+        raise CheckerError(str(checker_error(spec)))
     else:
         checker = ProgramChecker(spec, slot)
         try:

@@ -368,10 +368,13 @@ def problem_from_dict(data: Any, where: str = "problem") -> CodeProblem:
 def load_problem_file(path: str | Path) -> CodeProblem:
     """Read one problem from a JSON file in our format (module docstring)."""
     path = Path(path)
+    from evals.errors import DataError
+    from evals.records import read_text
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ProblemError(f"{path}: cannot read the problem file ({exc.strerror}); check the path") from exc
+        data = json.loads(read_text(path, "problem file"))
+    except DataError as exc:  # unreadable, or not UTF-8 (named with its line)
+        raise ProblemError(str(exc)) from exc
     except ValueError as exc:
         raise ProblemError(f"{path}: not valid JSON ({exc}); fix the file") from exc
     return problem_from_dict(data, str(path))

@@ -195,6 +195,9 @@ def _reference(record: dict[str, Any], domain: str, problem: str,
         raise IngestError(f"has no reference answer for the {verifier} verifier (looked for "
                           f"{options.answer_field or ', '.join(ANSWER_FIELDS)}, or a \\boxed{{}} in `solution`); "
                           "pass --answer-field NAME, or --verifier none to keep its samples unverified")
+    if verifier not in ("imported", "none") and isinstance(answer, (dict, list)):
+        raise IngestError(f"has a {type(answer).__name__} as its answer ({_text(answer)[:80]}); the {verifier} verifier "
+                          "needs one answer (text or a number): pass --answer-field NAME for the field holding it")
     return verifier, (None if verifier == "none" else _text(answer)), {}, problem
 
 

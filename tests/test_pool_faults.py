@@ -139,3 +139,28 @@ def test_random_kills_during_a_long_batch_change_no_verdict(tmp_path, monkeypatc
     assert sum(busy for _, busy in kills) >= 2, kills  # some kills hit a worker in the middle of an item
     diff = [(i, a, b) for i, (a, b) in enumerate(zip(undisturbed, disturbed)) if a != b]
     assert not diff, diff[:5]
+
+
+def test_curation_text_checks_survive_a_killed_executor_worker():
+    """curation verify's ProcessPoolExecutor: one worker killed from outside broke the executor, and
+    every later chunk raised BrokenProcessPool. Its chunks now run again in a fresh executor."""
+    from curation.verify import Verifier, VerifyOptions
+
+    tasks = [(f"<think>step {i}</think> The answer is \\boxed{{{i}}}.", "en", False, True, "stop") for i in range(8)]
+    verifier = Verifier(VerifyOptions(workers=1))
+    try:
+        undisturbed = verifier.result(verifier.submit(tasks, [{}] * len(tasks)))
+        first = verifier.executor
+        for process in list(first._processes.values()):  # idle between chunks, as the OOM killer finds it
+            os.kill(process.pid, signal.SIGKILL)
+        time.sleep(0.5)
+        again = verifier.result(verifier.submit(tasks, [{}] * len(tasks)))
+        assert verifier.executor is not first  # replaced
+        assert again == undisturbed
+        busy = verifier.submit(tasks, [{}] * len(tasks))
+        for process in list(verifier.executor._processes.values()):  # busy: the chunk it holds is lost
+            os.kill(process.pid, signal.SIGKILL)
+        assert verifier.result(busy) == undisturbed  # run again in a fresh executor
+        assert verifier.result(verifier.submit(tasks[:2], [{}] * 2)) == undisturbed[:2]  # and it stays usable
+    finally:
+        verifier.close()

@@ -22,6 +22,8 @@ from typing import Any
 import pyarrow as pa
 
 from evals.benchmarks.base import R1_INSTRUCTION, Problem
+from evals.errors import DataError
+from evals.records import BadLine, scan_records
 from evals.verifiers.choice import LETTERS, format_choice_prompt
 from evals.verifiers.extract import find_boxes
 from evals.verifiers.registry import rule_kinds
@@ -69,21 +71,23 @@ class IngestOptions:
     skip_bad: bool = False
 
 
-def load_records(options: IngestOptions) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(record number, record) from a local file or `hub:dataset[@revision]`."""
+def load_records(options: IngestOptions) -> Iterator[tuple[int, dict[str, Any] | BadLine]]:
+    """(record number, record) from a local file or `hub:dataset[@revision]`; a line that cannot be
+    read (bad bytes, bad JSON, not an object) is a BadLine, refused or skipped like any bad record."""
     source = options.source
     if source.startswith("hub:"):
         yield from _hub_records(source[4:], options)
         return
-    from evals.records import read_records
-
     path = Path(source)
     if not path.exists():
         raise IngestError(f"{source}: no such file; give a .jsonl/.json/.csv/.parquet file or hub:ORG/NAME")
-    for number, record in read_records(path):
-        if options.limit is not None and number > options.limit:
-            return
-        yield number, record
+    try:
+        for number, record in scan_records(path):
+            if options.limit is not None and number > options.limit:
+                return
+            yield number, record
+    except DataError as exc:  # the file as a whole cannot be read (e.g. UTF-16, broken parquet)
+        raise IngestError(str(exc)) from exc
 
 
 def _hub_records(spec: str, options: IngestOptions) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -120,13 +124,23 @@ def prompt_row(record: dict[str, Any], number: int, options: IngestOptions, name
     verifier, reference, verify_opts, text = _reference(record, domain, problem, options)
     messages = chat or [{"role": "user", "content": _user_prompt(text, verifier, domain)}]
     rid = _field(record, (options.id_field,) if options.id_field else ID_FIELDS)
-    prompt_id = str(record["prompt_id"]) if record.get("prompt_id") else f"{name}:{rid if rid is not None else number}"
+    prompt_id = _text(record["prompt_id"]) if record.get("prompt_id") else f"{name}:{_text(rid) if rid is not None else number}"
     problem_obj = Problem(prompt_id, text, tuple(messages), reference)
     return {"prompt_id": prompt_id, "prompt_hash": problem_obj.prompt_hash, "domain": domain,
-            "source": str(record.get("source") or name), "source_ref": f"{options.source}#{number}",
+            "source": _text(record.get("source") or name), "source_ref": f"{options.source}#{number}",
             "problem": text, "messages": json.dumps(messages, ensure_ascii=False), "verifier": verifier,
             "reference": None if reference is None else json.dumps(reference, ensure_ascii=False),
             "verify_opts": json.dumps(verify_opts), "language": None}
+
+
+def _text(value: Any) -> str:
+    """A field's value as text: strings as they are, lists and objects as JSON (queryable with DuckDB's
+    JSON functions), never a Python repr like "{'a': 1}"."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (dict, list, tuple)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
 
 
 def _field(record: dict[str, Any], names: tuple[str | None, ...]) -> Any:
@@ -142,14 +156,14 @@ def _problem(record: dict[str, Any], field: str | None) -> tuple[str, list[dict[
         raise IngestError(f"has no problem text (looked for {field or ', '.join(PROBLEM_FIELDS)}); "
                           "pass --problem-field NAME")
     if isinstance(value, list):  # a chat: keep it (minus any assistant reply); its last user turn is the problem
-        chat = [{"role": str(m["role"]), "content": str(m["content"])} for m in value if m.get("role") != "assistant"]
+        chat = [{"role": str(m["role"]), "content": _text(m["content"])} for m in value if m.get("role") != "assistant"]
         users = [m["content"] for m in chat if m["role"] == "user"]
         if not users:
             raise IngestError("its chat has no user turn")
         return users[-1], chat
-    if not str(value).strip():
+    if not _text(value).strip():
         raise IngestError("has an empty problem text")
-    return str(value).strip(), None
+    return _text(value).strip(), None
 
 
 def _reference(record: dict[str, Any], domain: str, problem: str,
@@ -181,13 +195,16 @@ def _reference(record: dict[str, Any], domain: str, problem: str,
         raise IngestError(f"has no reference answer for the {verifier} verifier (looked for "
                           f"{options.answer_field or ', '.join(ANSWER_FIELDS)}, or a \\boxed{{}} in `solution`); "
                           "pass --answer-field NAME, or --verifier none to keep its samples unverified")
-    return verifier, (None if verifier == "none" else str(answer)), {}, problem
+    if verifier not in ("imported", "none") and isinstance(answer, (dict, list)):
+        raise IngestError(f"has a {type(answer).__name__} as its answer ({_text(answer)[:80]}); the {verifier} verifier "
+                          "needs one answer (text or a number): pass --answer-field NAME for the field holding it")
+    return verifier, (None if verifier == "none" else _text(answer)), {}, problem
 
 
 def _choice(choices: Any, answer: Any, problem: str) -> tuple[str, dict[str, Any], str]:
     if not isinstance(choices, list) or not 2 <= len(choices) <= len(LETTERS):
         raise IngestError(f"choices must be a list of 2 to {len(LETTERS)} options")
-    options = [str(c) for c in choices]
+    options = [_text(c) for c in choices]
     if isinstance(answer, int) and 0 <= answer < len(options):
         letter = LETTERS[answer]
     elif isinstance(answer, str) and answer.strip().upper() in LETTERS[:len(options)]:
@@ -230,18 +247,32 @@ def _user_prompt(text: str, verifier: str, domain: str) -> str:
 
 def ingest_rows(options: IngestOptions) -> tuple[list[dict[str, Any]], list[str]]:
     """All prompt rows of a source, and the errors (file, record, what to fix) of the records refused.
-    Unless `skip_bad`, any refused record raises IngestError listing them, and no row is returned."""
+    Unless `skip_bad`, any refused record raises IngestError listing them, and no row is returned.
+    A record whose prompt id an earlier record has is refused too (naming both); skipped, the first stays."""
     name = source_name(options)
     rows, errors = [], []
+    first_of: dict[str, int] = {}  # prompt id -> the record that gave it
     for number, record in load_records(options):
+        if isinstance(record, BadLine):
+            errors.append(str(record))
+            continue
         try:
-            rows.append(prompt_row(record, number, options, name))
+            row = prompt_row(record, number, options, name)
         except (IngestError, ValueError, KeyError, TypeError) as exc:
             errors.append(f"{options.source}: record {number} {exc}")
+            continue
+        pid = row["prompt_id"]
+        if pid in first_of:
+            errors.append(f"{options.source}:{number}: prompt id {pid!r} is also that of {options.source}:"
+                          f"{first_of[pid]}; give each record its own id (or name the id field with --id-field)")
+            continue
+        first_of[pid] = number
+        rows.append(row)
     if errors and not options.skip_bad:
         shown = "\n  ".join(errors[:MAX_ERRORS_SHOWN])
+        more = f"\n  ... and {len(errors) - MAX_ERRORS_SHOWN} more" if len(errors) > MAX_ERRORS_SHOWN else ""
         raise IngestError(f"{len(errors)} records cannot be used; nothing was read from {options.source}:\n  "
-                          f"{shown}\nFix them, or pass --skip-bad (skip_bad) to drop them.")
+                          f"{shown}{more}\nFix them, or pass --skip-bad (skip_bad) to drop them.")
     return rows, errors
 
 

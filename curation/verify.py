@@ -32,6 +32,7 @@ import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing import get_context
 from typing import Any
@@ -103,10 +104,42 @@ class Verifier:
             self.executor = RayTextExecutor()
         else:
             self.pool = VerifierPool(workers=workers, timeout=options.timeout)
-            self.executor = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
-                                                initializer=_die_with_parent)
+            self.executor = self._executor()
         self.cache: dict[tuple, Verdict] = {}
         self.reused = 0
+
+    def _executor(self) -> ProcessPoolExecutor:
+        workers = self.options.workers or os.cpu_count() or 1
+        return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=_die_with_parent)
+
+    def submit(self, tasks: list[tuple], slots: list[dict[str, Any]]) -> Future:
+        try:
+            future = self.executor.submit(text_checks_batch, tasks)
+        except BrokenProcessPool:  # a worker died while the executor was idle
+            self._replace_executor()
+            future = self.executor.submit(text_checks_batch, tasks)
+        future.tasks, future.slots, future.executor = tasks, slots, self.executor  # type: ignore[attr-defined]
+        return future
+
+    def _replace_executor(self) -> None:
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        self.executor = self._executor()
+
+    def result(self, future: Future) -> list[dict[str, Any]]:
+        """A text-check chunk's results. A worker process killed from outside (the OOM killer, a
+        signal) breaks the whole ProcessPoolExecutor; its chunks run again in a fresh one (3 runs at most)."""
+        for run in range(1, 4):
+            try:
+                return future.result()
+            except BrokenProcessPool:
+                if self.options.ray or run == 3:
+                    raise
+                if future.executor is self.executor:  # type: ignore[attr-defined]  # not replaced yet
+                    self._replace_executor()
+                print(f"[curation] verify: a text-check worker died; running its {len(future.tasks)} "  # type: ignore[attr-defined]
+                      "samples again", file=sys.stderr)
+                future = self.submit(future.tasks, future.slots)  # type: ignore[attr-defined]
+        raise AssertionError("unreachable")
 
     def close(self) -> None:
         self.pool.close()
@@ -175,9 +208,7 @@ class Verifier:
                               row["finish_reason"]))
                 slots.append(measure)
         for start in range(0, len(tasks), TASK_SIZE):
-            future = self.executor.submit(text_checks_batch, tasks[start:start + TASK_SIZE])
-            future.slots = slots[start:start + TASK_SIZE]  # type: ignore[attr-defined]
-            futures.append(future)
+            futures.append(self.submit(tasks[start:start + TASK_SIZE], slots[start:start + TASK_SIZE]))
         return verdicts, measures, futures
 
 
@@ -239,13 +270,13 @@ def verify(ws: Any, con: Any, options: VerifyOptions) -> dict[str, Any]:
             rows = rows[: total - done]
             in_flight.append(verifier.check_batch(rows))
             if len(in_flight) > 1:  # the workers measure one batch while this process reads the next
-                signalled += _commit(writer, *in_flight.pop(0))
+                signalled += _commit(writer, verifier, *in_flight.pop(0))
             done += len(rows)
             bar.update(len(rows))
             if done >= total:
                 break
         for batch in in_flight:
-            signalled += _commit(writer, *batch)
+            signalled += _commit(writer, verifier, *batch)
     finally:
         bar.close()
         verifier.close()
@@ -254,10 +285,11 @@ def verify(ws: Any, con: Any, options: VerifyOptions) -> dict[str, Any]:
     return {"verified": done, "answers_from_store": verifier.reused, "signals_measured": signalled}
 
 
-def _commit(writer: Any, verdicts: list[dict[str, Any]], measures: list[dict[str, Any]], futures: list[Future]) -> int:
+def _commit(writer: Any, verifier: Verifier, verdicts: list[dict[str, Any]], measures: list[dict[str, Any]],
+            futures: list[Future]) -> int:
     measured = 0
     for future in futures:
-        for measure, found in zip(future.slots, future.result()):  # type: ignore[attr-defined]
+        for measure, found in zip(future.slots, verifier.result(future)):  # type: ignore[attr-defined]
             verdicts.extend({"sample_id": measure["sample_id"], **row, "created_at": measure["measured_at"]}
                             for row in found["signals"])
             measure.update(reasoning_words=found["reasoning_words"], sketch=found["sketch"])

@@ -15,7 +15,8 @@ import typing
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
+from .errors import ConfigError, DataError
+from .records import read_text
 
 
 def shard_flag(text: str) -> tuple[int, int]:
@@ -116,7 +117,10 @@ def read_config(path: str | None) -> dict[str, Any]:
     file = Path(path)
     if not file.exists():
         raise ConfigError(f"--config {path}: no such file")
-    text = file.read_text(encoding="utf-8")
+    try:
+        text = read_text(file, "config file")
+    except DataError as exc:
+        raise ConfigError(f"--config {exc}") from exc
     try:
         if path.endswith(".toml"):
             import tomllib

@@ -10,9 +10,9 @@ import argparse
 import json
 import sys
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
+from .records import BadLine, open_input, read_text, scan_lines
 from .verifiers.readability import Thresholds
 from .verifiers.signals import SignalOptions, text_signals
 
@@ -32,26 +32,25 @@ def _signals(args: argparse.Namespace, row: dict[str, Any]) -> dict[str, Any]:
 
 def signals_file(args: argparse.Namespace) -> int:
     if args.text:
-        row = {"completion": Path(args.file).read_text(encoding="utf-8"), "prompt": args.prompt}
+        row = {"completion": read_text(args.file, "completion"), "prompt": args.prompt}
         print(json.dumps({"id": args.file, **_signals(args, row)}, ensure_ascii=False, indent=2))
         return 0
-    stream = sys.stdin if args.file == "-" else open(args.file, encoding="utf-8")
+    stream, source = open_input(args.file)
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
     tally: Counter = Counter()
     with stream, out:
-        for number, line in enumerate(stream, 1):
-            if not line.strip():
-                continue
+        for number, row in scan_lines(stream, source):
             try:
-                row = json.loads(line)
-                if not isinstance(row, dict) or not isinstance(row.get(args.completion_field), str):
+                if isinstance(row, BadLine):
+                    raise ValueError(row.message)
+                if not isinstance(row.get(args.completion_field), str):
                     raise ValueError(f"expected an object with a string field {args.completion_field!r} "
                                      "(name another with --completion-field)")
                 row["completion"] = row[args.completion_field]
                 record = {"id": row.get("id", number), **_signals(args, row)}
                 tally.update(name for name, v in record.items() if name != "id" and not v["correct"])
-            except (ValueError, json.JSONDecodeError) as exc:
-                print(f"{args.file}:{number}: {exc}", file=sys.stderr)
+            except ValueError as exc:
+                print(f"{source}:{number}: {exc}", file=sys.stderr)
                 record, tally["error"] = {"id": number, "error": str(exc)}, tally["error"] + 1
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     print(f"failed: {dict(tally) or 'none'}", file=sys.stderr)

@@ -2,7 +2,7 @@
 
 Lines are read and verified in chunks, so a file of any size runs in bounded
 memory and its verdicts appear as they are decided. A line that is not valid
-JSON or lacks a field gets an error record (with its line number) in the output
+UTF-8, not a JSON object, or lacks a field gets an error record (with its line number) in the output
 and a message on stderr; the rest of the file goes on.
 """
 from __future__ import annotations
@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import IO, Any
 
+from .records import BadLine, open_input, scan_lines
 from .verifiers import VerifierPool
 from .verifiers.pool import DEFAULT_TIMEOUT_S
 from .verifiers.registry import answer_options
@@ -22,18 +23,11 @@ from .verifiers.registry import answer_options
 CHUNK = 256
 
 
-def _records(stream: IO[str], args: argparse.Namespace) -> Iterator[tuple[int, dict[str, Any] | str]]:
+def _records(stream: IO[bytes], name: str, args: argparse.Namespace) -> Iterator[tuple[int, dict[str, Any] | str]]:
     """(line number, record) or (line number, error message) for every non-blank line."""
-    for number, line in enumerate(stream, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield number, f"not valid JSON ({exc.msg} at column {exc.colno})"
-            continue
-        if not isinstance(row, dict):
-            yield number, "expected a JSON object"
+    for number, row in scan_lines(stream, name):
+        if isinstance(row, BadLine):
+            yield number, row.message
             continue
         missing = [f for f in (args.completion_field, args.answer_field) if row.get(f) is None]
         if missing:
@@ -56,13 +50,12 @@ def _chunks(records: Iterator[tuple[int, Any]]) -> Iterator[list[tuple[int, Any]
 
 
 def verify_file(args: argparse.Namespace) -> int:
-    source = sys.stdin if args.file == "-" else open(args.file, encoding="utf-8")
+    source, name = open_input(args.file)
     out = sys.stdout if not args.output else open(args.output, "w", encoding="utf-8")
-    name = "<stdin>" if args.file == "-" else args.file
     counts: Counter[str] = Counter()
     started = time.monotonic()
     with source, VerifierPool(workers=args.workers, timeout=args.timeout or DEFAULT_TIMEOUT_S) as pool:
-        for chunk in _chunks(_records(source, args)):
+        for chunk in _chunks(_records(source, name, args)):
             items = [
                 (
                     args.kind,

@@ -15,6 +15,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from evals.errors import DataError
+
 __all__ = ["Reference", "DATA_FILE", "load_references", "load_tables", "lookup"]
 
 DATA_FILE = Path(str(resources.files("leaderboards") / "data" / "paper_tables.json"))
@@ -39,7 +41,13 @@ class Reference:
 
 def load_tables(path: str | Path | None = None) -> dict[str, Any]:
     """The data file as written (its tables, model map and provenance)."""
-    return json.loads(Path(path or DATA_FILE).read_text(encoding="utf-8"))
+    from evals.records import read_text
+
+    source = Path(path or DATA_FILE)
+    try:
+        return json.loads(read_text(source, "reference data file"))
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{source}:{exc.lineno}: not valid JSON ({exc.msg}); fix the file") from exc
 
 
 def load_references(path: str | Path | None = None) -> list[Reference]:

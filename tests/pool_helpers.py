@@ -31,3 +31,16 @@ def abandon_proof(completion, reference, **_):
 
 def pid(completion, reference, **_):
     return Verdict(True, "correct", details={"pid": os.getpid()})
+
+
+def busy_sleep(completion, reference, **_):
+    """Sleeps like `sleep`, with a file named after this worker's pid while it works (in
+    $POOL_BUSY_DIR), so a fault-injection test knows whether the worker it hits is busy."""
+    marker = os.path.join(os.environ["POOL_BUSY_DIR"], str(os.getpid()))
+    with open(marker, "w") as f:
+        f.write(completion)
+    try:
+        time.sleep(float(reference))
+    finally:
+        os.unlink(marker)
+    return Verdict(True, "correct", extracted=completion)

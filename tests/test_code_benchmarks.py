@@ -16,6 +16,7 @@ import pytest
 from evals.benchmarks import BENCHMARKS
 from evals.benchmarks import codeforces as cf
 from evals.benchmarks import livecodebench as lcb
+from evals.errors import DataError
 from evals.judge.problems import ProblemError, from_codeforces, from_livecodebench, problem_from_dict
 from evals.results import equivalence
 
@@ -147,11 +148,11 @@ def test_lcb_malicious_pickle_is_refused_naming_the_row(tmp_path: Path, capfd) -
 @pytest.mark.parametrize(("row", "message"), [
     (lcb_row("x", "last tuesday"), r"bad\.jsonl:1 \(question_id 'x'\): field 'contest_date' is 'last tuesday'"),
     (lcb_row("x", "2024-09-01", public_test_cases="[{"), r"bad\.jsonl:1 .*'public_test_cases' is not valid JSON"),
-    ("just a string", r"bad\.jsonl:1: not an object"),
+    ("just a string", r"bad\.jsonl:1: a JSON str, not an object"),  # the shared reader's DataError
 ])
 def test_lcb_bad_rows_name_file_and_record(tmp_path: Path, row: Any, message: str) -> None:
     path = write_jsonl(tmp_path / "bad.jsonl", [row])
-    with pytest.raises(ProblemError, match=message):
+    with pytest.raises((ProblemError, DataError), match=message):
         BENCHMARKS["livecodebench"].load({"livecodebench": path})
 
 

@@ -8,9 +8,11 @@ A problem's ``checker`` field is one of:
   absolute or relative, as testlib), ``yesno`` (one YES/NO token, any case);
 * a program, in C++ (``#include`` anywhere in it) or Python: testlib's convention,
   ``checker INPUT OUTPUT ANSWER`` (files), exit code 0 OK, 1 WA, 2 PE, 3 FAIL, 7 points. It runs in
-  its own sandbox, never the solution's; a crash, a hang or FAIL is a ``judge_error`` (the jury's
-  fault, retried once), never a wrong answer. ``testlib.h`` ships with the judge, and a C++
-  checker is compiled once and cached (``evals.judge.jury``).
+  its own sandbox, never the solution's; a crash (a Python checker's uncaught exception too), a
+  hang, FAIL, an unknown exit code, a compile error or a dead sandbox is a ``judge_error`` (the
+  jury's fault, retried once), never a wrong answer. A one-word checker that is no stock name is
+  refused when the problem is made (``problems.STOCK_CHECKERS``), never run as code. ``testlib.h``
+  ships with the judge, and a C++ checker is compiled once and cached (``evals.judge.jury``).
 
 Interactors (interactive problems) are in ``evals.judge.interaction``.
 """
@@ -22,6 +24,7 @@ from pathlib import Path
 
 from evals.judge.compare import checker_verdict, compare_stdout, compare_tokens
 from evals.judge.jury import JuryError, jury_box
+from evals.judge.problems import STOCK_CHECKERS, checker_error
 from evals.judge.sandbox import Limits
 
 CHECKER_LIMITS = Limits(cpu_s=10, wall_s=30, memory_mb=512)
@@ -52,6 +55,7 @@ STOCK = {
     "rcmp9": lambda got, want: compare_tokens(got, want, float_tol=1e-9),
     "yesno": _yesno,
 }
+assert tuple(STOCK) == STOCK_CHECKERS, "problems.STOCK_CHECKERS names what load-time validation accepts"
 
 
 class Checker:
@@ -76,21 +80,24 @@ class ProgramChecker(Checker):
     run per test in its own sandbox."""
 
     def __init__(self, source: str, slot: int):
+        self.source, self.slot = source, slot
+        self._start()
+
+    def _start(self) -> None:
         try:
-            self.box = jury_box(source, slot)
+            self.box = jury_box(self.source, self.slot)
         except JuryError as exc:
             raise CheckerError(str(exc)) from exc
 
     def check(self, test_input: str, output_path: str, expected: str) -> tuple[str, str]:
-        self.box.write("input.txt", test_input)
-        shutil.copyfile(output_path, self.box.box_dir / "output.txt")
-        self.box.write("answer.txt", expected)
         failure = ""
-        for _ in range(2):  # a crash or hang is retried once before it becomes a judge error
-            if not self.box.alive():
+        for _ in range(2):  # a crash, a hang or a dead sandbox is retried once before it is a judge error
+            if not self.box.alive():  # its sandbox died (e.g. killed): a fresh one, checker built again
                 self.box.close()
-                self.box.start()
-                raise CheckerError("the checker's sandbox died")
+                self._start()
+            self.box.write("input.txt", test_input)
+            shutil.copyfile(output_path, self.box.box_dir / "output.txt")
+            self.box.write("answer.txt", expected)
             run = self.box.run_program(self._empty(), CHECKER_LIMITS, args=["/box/input.txt", "/box/output.txt", "/box/answer.txt"])
             if run.status in ("ok", "runtime_error") and run.signal is None:
                 reason = checker_verdict(run.exit_code or 0)
@@ -115,6 +122,8 @@ def open_checker(spec: str | None, slot: int = 0):
         yield Checker()
     elif spec.strip() in STOCK:
         yield StockChecker(spec.strip())
+    elif checker_error(spec):  # a problem that skipped validation: still never run a name as code
+        raise CheckerError(str(checker_error(spec)))
     else:
         checker = ProgramChecker(spec, slot)
         try:

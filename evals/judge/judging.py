@@ -197,6 +197,9 @@ def judge_many(jobs: list[tuple[CodeProblem, str, str]], workers: int | None = N
     def one(job: tuple[CodeProblem, str, str]) -> JudgeResult:
         slot, box = idle.get()
         try:
+            if box is not None and not box.alive():  # its harness died while idle (OOM killer, a signal)
+                box.close()
+                box = None
             if box is None:
                 box = Box(memory_mb=BOX_MEMORY_MB, slot=slot)
                 box.start()

@@ -35,6 +35,20 @@ JURY_MEMORY_MB = 1024
 JURY_FLAGS = ("-I/box",)  # `#include <testlib.h>` finds the shipped header too
 
 
+# A Python jury program (checker or interactor) runs inside this wrapper, so that its crash (an uncaught
+# exception, which Python ends with exit code 1 = testlib's WA) exits 3 (FAIL) instead: a judge error,
+# not the program's fault.
+_PYTHON_JURY = """import sys, traceback
+try:
+    exec(compile({source!r}, "checker.py", "exec"), {{"__name__": "__main__", "__builtins__": __builtins__}})
+except SystemExit:
+    raise
+except BaseException:
+    traceback.print_exc()
+    sys.exit(3)
+"""
+
+
 class JuryError(RuntimeError):
     """A checker or interactor that cannot be built or run: the jury's fault, a judge_error."""
 
@@ -88,7 +102,11 @@ def jury_box(source: str, slot: int = 0) -> Box:
     try:
         language = language_of(source)
         if language == "python":
-            error = box.build(source, "python")
+            try:  # only compiled here, never run: a syntax error is the jury's, named now
+                compile(source, "jury.py", "exec")
+            except (SyntaxError, ValueError) as exc:
+                raise JuryError(f"the jury program does not compile: {exc}") from exc
+            error = box.build(_PYTHON_JURY.format(source=source), "python")
         else:
             cached = cache_dir() / build_key(source)
             if cached.is_file():

@@ -17,9 +17,9 @@ Problem file format (what ``python -m evals judge PROBLEM.json SOLUTION`` reads)
       "tests": [{"input": "[2,7]\\n9", "output": "[0,1]"}],  # required, at least one
       "kind": "functional",                    # "stdin" (default) or "functional"
       "func_name": "twoSum",                   # required when kind is "functional"
-      "time_limit_s": 2.0,                     # per test, seconds, > 0 (default 2.0)
-      "memory_mb": 256,                        # per test, MB, > 0 (default 256)
-      "checker": null,                         # null, a stock name ("wcmp"), or testlib C++ source
+      "time_limit_s": 2.0,                     # per test CPU seconds, 0.1 to 60 (default 2.0)
+      "memory_mb": 256,                        # per test, MB, 16 to 4096 (default 256)
+      "checker": null,                         # null, a stock name ("wcmp"), or checker source
       "interactive": false,                    # default false
       "interactor": null,                      # interactive problems: the interactor's source (testlib C++ or Python)
       "metadata": {}                           # free-form, default {}
@@ -34,7 +34,11 @@ Problem file format (what ``python -m evals judge PROBLEM.json SOLUTION`` reads)
   ``func_name``; ``input`` holds one JSON value per line (one per argument) and ``output`` one JSON
   value (``compare.parse_functional_input`` / ``compare.compare_functional``).
 
-Unknown fields are refused (a typo such as ``"time_limit"`` would otherwise be silently ignored).
+Unknown fields are refused (a typo such as ``"time_limit"`` would otherwise be silently ignored),
+and so are limits outside sane ranges (``LIMITS``: an infinite time limit, or one of 1e9 s, would
+hang the judge), more than ``MAX_TESTS`` tests, a test larger than the sandbox's output limit, and a
+checker that is a single word but not a stock checker (``STOCK_CHECKERS``; it used to run as Python
+and blame the program).
 Every error is a ``ProblemError`` (a ``ValueError``) naming the file or row, the field, and the fix.
 
 LiveCodeBench's private tests are ``base64 -> zlib -> pickle -> JSON string``. They are decoded by
@@ -47,7 +51,9 @@ import base64
 import binascii
 import io
 import json
+import math
 import pickle
+import re
 import zlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -61,6 +67,13 @@ LCB_TIME_LIMIT_S = 6.0  # LiveCodeBench's default per-test timeout
 DEFAULT_TIME_LIMIT_S = 2.0
 DEFAULT_MEMORY_MB = 256
 MAX_PRIVATE_TESTS_BYTES = 1 << 30  # refuse zlib bombs; the largest LCB payloads are far smaller
+# Sane ranges, checked when a problem is made: Codeforces' limits go to 15 s and 1024 MB.
+LIMITS = {"time_limit_s": (0.1, 60.0), "memory_mb": (16, 4096)}
+MAX_TESTS = 10_000
+MAX_TEST_BYTES = 32 << 20  # = sandbox.OUTPUT_LIMIT: an expected output beyond it could never be matched
+# The checkers checkers.STOCK implements; a one-word checker must be one of them.
+STOCK_CHECKERS = ("lcmp", "wcmp", "rcmp4", "rcmp6", "rcmp9", "yesno")
+_ONE_WORD = re.compile(r"[A-Za-z][\w.+-]{0,63}")
 
 
 class ProblemError(ValueError):
@@ -110,16 +123,18 @@ def _field_errors(p: CodeProblem) -> list[str]:
         errors.append("field 'tests' must be a non-empty list of {input, output}")
     elif not all(isinstance(t, TestCase) and isinstance(t.input, str) and isinstance(t.output, str) for t in p.tests):
         errors.append("field 'tests' must hold TestCase(input: str, output: str)")
+    elif len(p.tests) > MAX_TESTS:
+        errors.append(f"field 'tests' has {len(p.tests)} tests; at most {MAX_TESTS} are judged, keep a subset")
+    else:
+        big = next((i for i, t in enumerate(p.tests) if max(len(t.input), len(t.output)) > MAX_TEST_BYTES), None)
+        if big is not None:
+            errors.append(f"tests[{big}] is larger than {MAX_TEST_BYTES >> 20} MiB (the sandbox's output limit)")
     if p.kind not in KINDS:
         errors.append(f"field 'kind' is {p.kind!r}; use one of {KINDS}")
     if p.kind == "functional" and not (isinstance(p.func_name, str) and p.func_name.isidentifier()):
         errors.append(f"field 'func_name' is {p.func_name!r}; functional problems need the method's name")
-    if isinstance(p.time_limit_s, bool) or not isinstance(p.time_limit_s, (int, float)) or not p.time_limit_s > 0:
-        errors.append(f"field 'time_limit_s' is {p.time_limit_s!r}; give seconds > 0")
-    if isinstance(p.memory_mb, bool) or not isinstance(p.memory_mb, int) or p.memory_mb <= 0:
-        errors.append(f"field 'memory_mb' is {p.memory_mb!r}; give whole megabytes > 0")
-    if p.checker is not None and not (isinstance(p.checker, str) and p.checker.strip()):
-        errors.append("field 'checker' must be null or a non-empty string")
+    errors += _limit_errors(p)
+    errors += filter(None, [checker_error(p.checker)])
     if not isinstance(p.interactive, bool):
         errors.append("field 'interactive' must be true or false")
     if p.interactor is not None and not (isinstance(p.interactor, str) and p.interactor.strip()):
@@ -130,6 +145,31 @@ def _field_errors(p: CodeProblem) -> list[str]:
     if not isinstance(p.metadata, dict):
         errors.append("field 'metadata' must be an object")
     return errors
+
+
+def _limit_errors(p: CodeProblem) -> list[str]:
+    errors = []
+    for name, (low, high) in LIMITS.items():
+        value = getattr(p, name)
+        whole = name == "memory_mb"
+        if (isinstance(value, bool) or not isinstance(value, int if whole else (int, float))
+                or not math.isfinite(value) or not low <= value <= high):
+            unit = "whole megabytes" if whole else "seconds"
+            errors.append(f"field '{name}' is {value!r}; give {unit} in the range [{low}, {high}]")
+    return errors
+
+
+def checker_error(checker: Any) -> str | None:
+    """What is wrong with a ``checker`` field, or None. One word is a stock checker's name, never code."""
+    if checker is None:
+        return None
+    if not (isinstance(checker, str) and checker.strip()):
+        return "field 'checker' must be null or a non-empty string"
+    name = checker.strip()
+    if _ONE_WORD.fullmatch(name) and name not in STOCK_CHECKERS:
+        return (f"field 'checker' is {name!r}, which is no stock checker (known: {', '.join(STOCK_CHECKERS)}); "
+                "name one of those, or give the checker's source (C++ with #include, or Python)")
+    return None
 
 
 # --- LiveCodeBench ------------------------------------------------------------------------------
@@ -343,10 +383,13 @@ def problem_from_dict(data: Any, where: str = "problem") -> CodeProblem:
 def load_problem_file(path: str | Path) -> CodeProblem:
     """Read one problem from a JSON file in our format (module docstring)."""
     path = Path(path)
+    from evals.errors import DataError
+    from evals.records import read_text
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ProblemError(f"{path}: cannot read the problem file ({exc.strerror}); check the path") from exc
+        data = json.loads(read_text(path, "problem file"))
+    except DataError as exc:  # unreadable, or not UTF-8 (named with its line)
+        raise ProblemError(str(exc)) from exc
     except ValueError as exc:
         raise ProblemError(f"{path}: not valid JSON ({exc}); fix the file") from exc
     return problem_from_dict(data, str(path))

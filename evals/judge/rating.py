@@ -165,9 +165,13 @@ def _is_number(x: object) -> bool:
 
 
 def _read_json(path: str | Path) -> Any:
+    from evals.errors import DataError
+    from evals.records import read_text
+
     try:
-        with open(path, encoding="utf-8") as f:
-            return json.load(f)
+        return json.loads(read_text(path, "rating data file"))
+    except DataError as e:  # unreadable, or not UTF-8 (named with its line)
+        raise RatingDataError(str(e)) from e
     except json.JSONDecodeError as e:
         raise _bad(str(path), f"line {e.lineno} column {e.colno}", e.msg, "make the file valid JSON") from e
 

@@ -64,6 +64,10 @@ class RunConfig(GenerationConfig):
                                     "repeatable)")
     data: dict[str, str] = option(default_factory=dict, metavar="BENCHMARK=PATH",
                                   help="local data file for a benchmark, e.g. gpqa_diamond=gpqa_diamond.csv")
+    data_revision: dict[str, str] = option(default_factory=dict, metavar="BENCHMARK=REVISION",
+                                           help="Hub revision (commit, tag or branch) for a Hub-loaded benchmark "
+                                                "instead of its pinned commit, e.g. codeforces=main (repeatable; "
+                                                "or R1_EVALS_REVISION_<BENCHMARK>); the resolved commit is recorded")
     standings: str | None = option(None, metavar="PATH",
                                    help="Codeforces: contest standings (a directory of one JSON file per contest, "
                                         "format in evals/judge/rating.py) to rate the run CodeElo-style")

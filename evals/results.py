@@ -16,7 +16,7 @@ from typing import Any
 
 from . import metrics
 from .backends import Sampling
-from .benchmarks import Benchmark, Problem, get_benchmark
+from .benchmarks import Benchmark, Problem, get_benchmark, hub
 from .store import Store
 from .verifiers.pool import VerifierPool
 from .verifiers.signals import SIGNALS
@@ -59,8 +59,11 @@ def compute_stored_runs(store: Store, pool: VerifierPool, data: dict[str, str] |
         if model and spec["name"] != model:
             continue
         bench = get_benchmark(run["benchmark"])
+        source = run.get("data_source") or {}  # reread Hub data at the commit the run resolved, not today's main
+        same_commit = {bench.name: source["revision_resolved"]} if source.get("revision_resolved") else {}
         try:
-            problems = bench.load(data or run["config"].get("data") or {})
+            with hub.revisions(same_commit):
+                problems = bench.load(data or run["config"].get("data") or {})
         except (FileNotFoundError, ValueError) as exc:
             print(f"[show] skipping {run['run_id']}: {exc}", file=sys.stderr)
             continue

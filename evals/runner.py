@@ -22,7 +22,7 @@ from tqdm import tqdm
 
 from . import report
 from .backends import Backend, Completion, Request, Sampling, derive_seed, open_backend, prompt_opens_think
-from .benchmarks import PROMPT_VERSION, Benchmark, Problem, get_benchmark
+from .benchmarks import PROMPT_VERSION, Benchmark, Problem, get_benchmark, hub
 from .config import RunConfig
 from .errors import DataError, SetupError, UsageError
 from .models import CPU_MAX_PARAMS_B, ModelSpec, local_weights, resolve_model
@@ -102,6 +102,7 @@ class Runner:
         self._backend: Backend | None = None
         self._engines: list[Any] | None = None  # --ray: the engine actors
         self._ray_pool: Any = None
+        self.data_sources: dict[str, dict[str, Any]] = {}  # benchmark -> where its problems came from
         if config.ray:  # Ray is imported only here: a run without --ray never loads it
             from . import distributed
 
@@ -143,8 +144,10 @@ class Runner:
     # ---- orchestration -------------------------------------------------------------------
     def run(self) -> list[dict[str, Any]]:
         results = []
+        names = self.config.benchmarks or list(self.spec.benchmarks)
+        _check_data_revisions(self.config, names)
         try:
-            for name in self.config.benchmarks or list(self.spec.benchmarks):
+            for name in names:
                 bench = get_benchmark(name)
                 try:
                     problems = self.problems(bench)
@@ -168,7 +171,8 @@ class Runner:
                 load_standings(self.config.standings)
             except (RatingDataError, OSError) as exc:
                 raise DataError(f"--standings: {exc}") from exc
-        problems = bench.load(self.config.data)
+        problems, self.data_sources[bench.name] = hub.load_with_source(bench, self.config.data,
+                                                                       self.config.data_revision)
         if self.config.limit is not None:
             problems = problems[: self.config.limit]
         index, count = self.config.shard
@@ -324,7 +328,7 @@ class Runner:
         return {
             "run_id": run_id, "model": asdict(self.spec), "cluster": cluster, "benchmark": bench.name, "benchmark_source": bench.source,
             "data_version": bench.data_version(problems), "data_sha256": bench.data_sha256(self.config.data),
-            "problems_sha256": bench.problems_sha256(problems),
+            "problems_sha256": bench.problems_sha256(problems), "data_source": self.data_sources.get(bench.name),
             "k": k, "sampling": self.sampling.to_dict(),
             "sampling_hash": self.sampling.hash, "backend": self.backend_name, "backend_info": backend_info,
             "prompt_version": PROMPT_VERSION, "verifier": bench.verifier, "verifier_version": VERIFIER_VERSION,
@@ -335,8 +339,19 @@ class Runner:
         }
 
 
+def _check_data_revisions(config: RunConfig, names: list[str]) -> None:
+    """--data-revision must name a benchmark of this run that is read from the Hub, not from --data."""
+    for name in config.data_revision:
+        if name not in names:
+            raise UsageError(f"--data-revision {name}=...: {name} is not among this run's benchmarks "
+                             f"({', '.join(names)}); name one of them")
+        if config.data.get(name):
+            raise UsageError(f"--data-revision {name}=... has no effect: --data {name}={config.data[name]} reads a "
+                             "local file; drop one of the two")
+
+
 def _invocation(manifest: dict[str, Any]) -> dict[str, Any]:
     """What may differ between the invocations that generated one run's samples."""
     keys = ("created_at", "host", "pid", "backend", "backend_info", "cluster", "versions", "data_sha256",
-            "problems_sha256")
+            "problems_sha256", "data_source")
     return {key: manifest.get(key) for key in keys} | {"shard": (manifest.get("config") or {}).get("shard")}

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from evals.benchmarks import BENCHMARKS
+from evals.benchmarks import BENCHMARKS, hub
 from evals.benchmarks import codeforces as cf
 from evals.benchmarks import livecodebench as lcb
 from evals.errors import DataError
@@ -194,14 +194,17 @@ def test_lcb_hub_download_fetches_the_release_files(tmp_path: Path, monkeypatch:
     hub = pytest.importorskip("huggingface_hub")
     asked = []
 
-    def fake_download(repo_id: str, filename: str, *, repo_type: str, revision: str | None) -> str:
-        asked.append((repo_id, filename, repo_type, revision))
-        return write_jsonl(tmp_path / filename, WINDOW_ROWS[1:3] if filename == "test4.jsonl" else [])
+    def fake_snapshot(repo_id: str, *, repo_type: str, revision: str, allow_patterns: list[str]) -> str:
+        asked.append((repo_id, repo_type, revision, allow_patterns))
+        folder = tmp_path / "snapshots" / ("c" * 40)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in allow_patterns:
+            write_jsonl(folder / name, WINDOW_ROWS[1:3] if name == "test4.jsonl" else [])
+        return str(folder)
 
-    monkeypatch.setattr(hub, "hf_hub_download", fake_download)
+    monkeypatch.setattr(hub, "snapshot_download", fake_snapshot)
     problems = lcb.make_livecodebench(release="release_v5", revision="abc123").load({})
-    assert [a[1] for a in asked] == lcb.release_files("release_v5")
-    assert {(a[0], a[2], a[3]) for a in asked} == {("livecodebench/code_generation_lite", "dataset", "abc123")}
+    assert asked == [("livecodebench/code_generation_lite", "dataset", "abc123", lcb.release_files("release_v5"))]
     assert [p.id for p in problems] == ["first-day", "lc-3000"]
 
 
@@ -304,13 +307,23 @@ def test_rating_band(rating: Any, band: str) -> None:
 
 
 def test_cf_hub_rows_and_offline_error(cf_file: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    def hub(repo: str, split: str, revision: str | None) -> list[dict[str, Any]]:
-        if (repo, split, revision) != ("open-r1/codeforces", "test", None):
-            raise ValueError(f"Unknown split {split!r}")
-        return [cf_row("7A")]
+    class Builder:
+        hash = "f" * 40
+
+        def __init__(self, repo: str, config: str | None, revision: str) -> None:
+            if (repo, config, revision) != ("open-r1/codeforces", None, hub.PINNED["open-r1/codeforces"]):
+                raise ValueError(f"unexpected {repo} {config} {revision}")
+
+        def download_and_prepare(self) -> None:
+            pass
+
+        def as_dataset(self, split: str) -> list[dict[str, Any]]:
+            if split != "test":
+                raise ValueError(f"Unknown split {split!r}")
+            return [cf_row("7A")]
 
     fake = types.ModuleType("datasets")
-    fake.load_dataset = hub
+    fake.load_dataset_builder = Builder
     monkeypatch.setitem(sys.modules, "datasets", fake)
     assert [p.id for p in BENCHMARKS["codeforces"].load({})] == ["7A"]
     with pytest.raises(FileNotFoundError, match=r"open-r1/codeforces, split train.*Unknown split.*--data codeforces"):
@@ -319,7 +332,7 @@ def test_cf_hub_rows_and_offline_error(cf_file: str, monkeypatch: pytest.MonkeyP
     def offline(*args: Any, **kwargs: Any) -> None:
         raise ConnectionError("Couldn't reach 'open-r1/codeforces' on the Hub (LocalEntryNotFoundError)")
 
-    fake.load_dataset = offline
+    fake.load_dataset_builder = offline
     with pytest.raises(FileNotFoundError, match=r"ConnectionError: Couldn't reach.*--data codeforces=PATH"):
         BENCHMARKS["codeforces"].load({})
     monkeypatch.setitem(sys.modules, "datasets", None)  # not installed

@@ -4,8 +4,10 @@ DeepSeek-R1 reports a Codeforces rating over 10 Div. 2 contests with k = 16 samp
 needs contest standings (evals.judge.rating), while this benchmark scores pass@1 per problem, the
 quantity the rating is built from. k = 16 as in the paper.
 
-Data: the Hub dataset open-r1/codeforces (parquet, loaded with `datasets`, split "test" by default,
-unpinned revision) or a local file of its rows, `--data codeforces=PATH` (JSONL, JSON or parquet).
+Data: the Hub dataset open-r1/codeforces (parquet, loaded with `datasets`, split "test" by default, at
+the commit pinned in evals.benchmarks.hub, overridable with --data-revision codeforces=REV; the run
+manifest records the commit resolved) or a local file of its rows, `--data codeforces=PATH` (JSONL,
+JSON or parquet).
 Rows become problems through evals.judge.problems.from_codeforces. Skipped, counted and reported on
 stderr: rows without official tests (nothing to judge on), interactive problems whose row has no
 `interactor` source (those with one are judged by it, evals.judge.interaction) and problems that
@@ -25,6 +27,7 @@ from typing import Any
 from evals.judge.problems import CodeProblem, ProblemError, from_codeforces
 from evals.records import read_records
 
+from . import hub
 from .base import Benchmark, Problem
 
 HUB_ID = "open-r1/codeforces"
@@ -66,18 +69,18 @@ def _skip_reason(row: dict[str, Any]) -> str | None:
     return None
 
 
-def _read_hub(name: str, split: str, revision: str | None) -> list[tuple[str, int, Any]]:
+def _read_hub(name: str, split: str, default: str | None) -> list[tuple[str, int, Any]]:
+    rev, chosen_by = hub.revision(name, HUB_ID, default)
     try:
-        from datasets import load_dataset
-
-        rows = load_dataset(HUB_ID, split=split, revision=revision)
-    except Exception as exc:  # offline, datasets missing, no such split: all need the same advice
+        rows, commit = hub.load_split(HUB_ID, None, split, rev)
+    except Exception as exc:  # offline, datasets missing, no such split or revision: all need the same advice
         raise FileNotFoundError(
-            f"Codeforces problems could not be loaded from the Hub ({HUB_ID}, split {split}): "
+            f"Codeforces problems could not be loaded from the Hub ({HUB_ID}, split {split}, revision {rev}): "
             f"{type(exc).__name__}: {str(exc).rstrip('.')}. Download the split's parquet file where the Hub is reachable and pass "
             f"it with --data {name}=PATH (JSONL or parquet rows of open-r1/codeforces)."
         ) from exc
-    return [(f"{HUB_ID}[{split}]", number, row) for number, row in enumerate(rows, 1)]
+    hub.record(name, repo=HUB_ID, split=split, revision_asked=rev, chosen_by=chosen_by, revision_resolved=commit)
+    return [(f"{HUB_ID}@{commit[:12]}[{split}]", number, row) for number, row in enumerate(rows, 1)]
 
 
 def _problem(row: dict[str, Any], where: str, language: str) -> Problem:
@@ -128,7 +131,7 @@ def make_codeforces(language: str = "cpp", split: str = "test", revision: str | 
         verifier="code",
         default_samples=16,
         load=make_loader(name, language, split, revision),
-        source=f"Hub {HUB_ID} (split {split}, revision {revision or 'main, unpinned'}) or --data {name}=PATH",
+        source=f"Hub {HUB_ID} (split {split}, {hub.describe(name, HUB_ID, revision)}) or --data {name}=PATH",
         breakdowns=("rating_band",),
     )
 

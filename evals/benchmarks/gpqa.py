@@ -1,7 +1,8 @@
 """GPQA Diamond: 198 graduate-level multiple-choice questions (Rein et al., 2023, arXiv:2311.12022).
 
-Data: the gated Hub dataset Idavidrein/gpqa (config gpqa_diamond, split train), or a local file the
-user names with `--data gpqa_diamond=PATH` (the official gpqa_diamond.csv, or JSONL/parquet with
+Data: the gated Hub dataset Idavidrein/gpqa (config gpqa_diamond, split train, at the commit pinned in
+evals.benchmarks.hub, overridable with --data-revision gpqa_diamond=REV; the run manifest records the
+commit resolved), or a local file the user names with `--data gpqa_diamond=PATH` (the official gpqa_diamond.csv, or JSONL/parquet with
 the same columns). Its authors ask that the questions never appear in plain text online, so this
 project never stores them; tests use synthetic items.
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 from evals.records import read_records
 from evals.verifiers.choice import format_choice_prompt, shuffle_options
 
+from . import hub
 from .base import Benchmark, Problem
 
 HUB_ID, HUB_CONFIG = "Idavidrein/gpqa", "gpqa_diamond"
@@ -20,15 +22,17 @@ COLUMNS = ("Question", "Correct Answer", "Incorrect Answer 1", "Incorrect Answer
 
 
 def _read_hub() -> list[dict]:
+    rev, chosen_by = hub.revision("gpqa_diamond", HUB_ID)
     try:
-        from datasets import load_dataset
-
-        return list(load_dataset(HUB_ID, HUB_CONFIG, split="train"))
+        rows, commit = hub.load_split(HUB_ID, HUB_CONFIG, "train", rev)
     except Exception as exc:  # gated, offline, or datasets missing: all need the same advice
         raise FileNotFoundError(
-            f"GPQA Diamond could not be loaded from the Hub ({HUB_ID}, {HUB_CONFIG}): {exc}. Accept its terms on "
-            "the Hub and log in, or pass a local copy with --data gpqa_diamond=PATH (gpqa_diamond.csv)."
+            f"GPQA Diamond could not be loaded from the Hub ({HUB_ID}, {HUB_CONFIG}, revision {rev}): {exc}. Accept "
+            "its terms on the Hub and log in, or pass a local copy with --data gpqa_diamond=PATH (gpqa_diamond.csv)."
         ) from exc
+    hub.record("gpqa_diamond", repo=HUB_ID, config=HUB_CONFIG, split="train", revision_asked=rev,
+               chosen_by=chosen_by, revision_resolved=commit)
+    return list(rows)
 
 
 def load(data_files: dict[str, str]) -> list[Problem]:
@@ -58,6 +62,7 @@ GPQA_DIAMOND = Benchmark(
     verifier="choice",
     default_samples=8,
     load=load,
-    source=f"Hub {HUB_ID} ({HUB_CONFIG}, split train) or --data gpqa_diamond=PATH; never stored",
+    source=f"Hub {HUB_ID} ({HUB_CONFIG}, split train, {hub.describe('gpqa_diamond', HUB_ID)}) or "
+           "--data gpqa_diamond=PATH; never stored",
     breakdowns=("domain",),
 )

@@ -5,8 +5,9 @@ gives no k for it ("typically between 4 and 64"), so k = 16, the same as its Cod
 
 Data: the Hub dataset livecodebench/code_generation_lite (no loading script: its JSONL release files
 are fetched with huggingface_hub; release_vN = test.jsonl .. testN.jsonl, "vN" = testN.jsonl alone;
-unpinned revision, so record the data sha256 of a local copy when it matters), or a local file of
-rows in that format, `--data livecodebench=PATH` (JSONL, JSON or parquet). Private tests are
+at the commit pinned in evals.benchmarks.hub, overridable with --data-revision livecodebench=REV; the
+run manifest records the commit resolved), or a local file of rows in that format,
+`--data livecodebench=PATH` (JSONL, JSON or parquet). Private tests are
 decoded by evals.judge.problems, which refuses any pickle naming a class or function.
 
 Prompts are LiveCodeBench's own (lcb_runner/prompts/code_generation.py): its generic system message
@@ -20,11 +21,13 @@ from __future__ import annotations
 
 import sys
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from evals.judge.problems import ProblemError, from_livecodebench
 from evals.records import read_records
 
+from . import hub
 from .base import Benchmark, Problem
 
 HUB_ID = "livecodebench/code_generation_lite"
@@ -61,19 +64,28 @@ def release_files(release: str) -> list[str]:
     return files if cumulative else files[-1:]
 
 
-def _hub_files(name: str, release: str, revision: str | None) -> list[str]:
-    """The release's files, downloaded once into the Hub cache."""
+def _hub_files(name: str, release: str, default: str | None) -> list[str]:
+    """The release's files, downloaded once into the Hub cache, all from one commit."""
+    files = release_files(release)
+    rev, chosen_by = hub.revision(name, HUB_ID, default)
     try:
-        from huggingface_hub import hf_hub_download
+        from huggingface_hub import snapshot_download
 
-        return [hf_hub_download(HUB_ID, f, repo_type="dataset", revision=revision) for f in release_files(release)]
+        folder = snapshot_download(HUB_ID, repo_type="dataset", revision=rev, allow_patterns=files)
     except Exception as exc:  # offline, missing package, no such revision: all need the same advice
         raise FileNotFoundError(
-            f"LiveCodeBench could not be loaded from the Hub ({HUB_ID}, {release}): "
-            f"{type(exc).__name__}: {str(exc).rstrip('.')}. Download {', '.join(release_files(release))} where the "
+            f"LiveCodeBench could not be loaded from the Hub ({HUB_ID}, {release}, revision {rev}): "
+            f"{type(exc).__name__}: {str(exc).rstrip('.')}. Download {', '.join(files)} where the "
             f"Hub is reachable, concatenate them (cat test*.jsonl > lcb.jsonl) and pass --data {name}=lcb.jsonl "
             f"(--data {name}=PATH takes JSONL or parquet rows of code_generation_lite)."
         ) from exc
+    missing = [f for f in files if not (Path(folder) / f).is_file()]
+    if missing:
+        raise FileNotFoundError(f"LiveCodeBench revision {rev} of {HUB_ID} has no {missing}; pick a revision "
+                                f"that has release {release} (--data-revision {name}=REV)")
+    hub.record(name, repo=HUB_ID, files=files, revision_asked=rev, chosen_by=chosen_by,
+               revision_resolved=hub.snapshot_commit(folder))
+    return [str(Path(folder) / f) for f in files]
 
 
 def _day(value: str | None, what: str) -> date | None:
@@ -145,7 +157,7 @@ def make_livecodebench(release: str = "release_v5", start: str | None = PAPER_WI
         verifier="code",
         default_samples=16,
         load=make_loader(name, release, start, end, revision),
-        source=f"Hub {HUB_ID} ({release}, revision {revision or 'main, unpinned'}; contest dates "
+        source=f"Hub {HUB_ID} ({release}, {hub.describe(name, HUB_ID, revision)}; contest dates "
                f"{start or '...'}..{end or '...'}) or --data {name}=PATH",
         breakdowns=("difficulty",),
     )

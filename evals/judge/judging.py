@@ -34,7 +34,7 @@ from evals.judge.compare import compare_functional, worst
 from evals.judge.problems import CodeProblem, extract_code
 from evals.judge.sandbox import COMPILE_LIMITS, Box, Execution, Limits, SandboxCrash
 
-JUDGE_VERSION = "3"  # bump when a change can move a verdict (3: exact integers, the memory limit exactly, measured-only limit verdicts, seccomp)
+JUDGE_VERSION = "4"  # bump when a change can move a verdict (4: shipped testlib, interactive problems and idleness_limit, a crashing checker is judge_error, limits checked at load)
 LANGUAGES = ("python", "cpp")
 _SLOTS = itertools.count()
 BOX_MEMORY_MB = COMPILE_LIMITS.memory_mb  # the box's starting limit; each run sets its own

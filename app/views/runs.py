@@ -1,10 +1,48 @@
 """Runs: every run of the store, one row per (model, benchmark), with pass@1 ± CI, cons@k, pass@k,
-truncation and tokens, filtered by model and benchmark."""
+truncation and tokens, filtered by model and benchmark; pass@1 with its interval as a chart, and the
+response-length distribution of correct and wrong answers per benchmark."""
 from __future__ import annotations
 
+import altair as alt
+import pandas as pd
 import streamlit as st
 
-from app import ui
+from app import charts, ui
+
+# (column of summaries.run_summary, header, format): what fits a page without a horizontal scroll
+COLUMNS = [("model", "model", None), ("benchmark", "benchmark", None), ("k", "k", "{:d}"),
+           ("problems", "problems", "{:,d}"), ("samples", "samples", "{:,d}"), ("pass@1 %", "pass@1 %", "{:.1f}"),
+           ("± (95% CI)", "± (95% CI)", "{:.1f}"), ("pass@k %", "pass@k %", "{:.1f}"), ("cons@k %", "cons@k %", "{:.1f}"),
+           ("truncated %", "truncated %", "{:.1f}"), ("no answer %", "no answer %", "{:.1f}"),
+           ("mean tokens", "mean tokens", "{:,.0f}"), ("run_id", "run", None)]
+MAX_HISTOGRAMS = 12  # runs whose length histograms are drawn at once (one query each)
+
+
+def display_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The summary as shown: at k=1, pass@k and cons@k equal pass@1 and say nothing, so they are blank."""
+    shown = table[[c for c, _, _ in COLUMNS]].copy()
+    single = shown.k <= 1
+    shown["pass@k %"] = shown["pass@k %"].astype("float64").where(~single)
+    shown["cons@k %"] = shown["cons@k %"].astype("float64").where(~single)
+    shown["run_id"] = shown.run_id.str.slice(0, 12)
+    return shown
+
+
+def length_histograms(ctx: ui.Ctx, runs: tuple) -> None:
+    frames = [ctx.q("length_histogram", ui.run_key(r)).assign(model=r["model"], benchmark=r["benchmark"])
+              for r in runs[:MAX_HISTOGRAMS]]
+    data = pd.concat([f for f in frames if not f.empty] or [pd.DataFrame()])
+    if data.empty:
+        return
+    st.subheader("Response length, correct and wrong, per benchmark")
+    if len(runs) > MAX_HISTOGRAMS:
+        st.caption(f"The first {MAX_HISTOGRAMS} of {len(runs)} runs; filter by model or benchmark for others.")
+    chart = charts.length_histogram(data).properties(width=360, height=140).facet(
+        row=alt.Row("model:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left", labelLimit=220)),
+        column="benchmark:N").resolve_scale(x="independent", y="independent")
+    st.altair_chart(chart)
+    st.caption("Equal-width bins from 0 to the run's longest response; lengths in tokens, or in characters for a "
+               "replayed file that records no token counts.")
 
 
 def render() -> None:
@@ -23,15 +61,22 @@ def render() -> None:
     table = ui.summary(ctx.root, ctx.fp, runs)
     st.caption("pass@1: mean over each problem's k samples, then over problems, ± half the 95% bootstrap "
                "interval over problems; pass@k: unbiased estimator at the run's k; cons@k: majority vote, from "
-               "the run's results file (— while a run is still going). Live: recomputed from the stored samples.")
-    st.dataframe(table, hide_index=True, width="stretch", column_config={
-        c: st.column_config.NumberColumn(format="%.1f")
-        for c in ("pass@1 %", "± (95% CI)", "pass@k %", "cons@k %", "truncated %", "no answer %")
-    } | {"mean tokens": st.column_config.NumberColumn(format="%.0f")})
+               "the run's results file (— while a run is still going, and at k=1, where both equal pass@1). "
+               "Live: recomputed from the stored samples.")
+    shown = display_table(table)
+    formats = {c: f for c, _, f in COLUMNS if f}
+    st.dataframe(shown.style.format(formats, na_rep="—"), hide_index=True, width="stretch", column_config={
+        "model": st.column_config.TextColumn("model", width="medium", pinned=True),
+        "run_id": st.column_config.TextColumn("run", width="small", help="run id (prefix); runs/<id>.json"),
+        **{c: st.column_config.Column(h, width="small") for c, h, _ in COLUMNS if c not in ("model", "run_id")},
+    })
+    st.subheader("pass@1 with its 95% interval")
+    st.altair_chart(charts.runs_pass1(table))
     if len(benchmarks) > 1 and len(models) > 1:
         st.subheader("pass@1 % by model and benchmark")
         pivot = table.pivot_table(index="model", columns="benchmark", values="pass@1 %", aggfunc="max")
         st.dataframe(pivot.style.format("{:.1f}", na_rep="—"), width="stretch")
+    length_histograms(ctx, runs)
 
 
 render()

@@ -43,6 +43,11 @@ class RunKey:
     k: int
     run_id: str = ""
 
+    @classmethod
+    def of(cls, run: dict[str, Any]) -> RunKey:
+        """The key of one entry of `sources.list_runs`."""
+        return cls(run["model"], run["revision"], run["sampling_hash"], run["benchmark"], run["k"], run["run_id"])
+
     def where(self, alias: str = "a") -> tuple[str, list[Any]]:
         sql = (f"{alias}.model = ? AND {alias}.revision = ? AND {alias}.sampling_hash = ? "
                f"AND {alias}.benchmark = ? AND {alias}.sample_index < ?")

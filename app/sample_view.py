@@ -9,9 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from evals.verifiers.answer_region import split_answer_region
-
-from .text_render import find, fold, highlight_html, to_markdown
+from .text_render import find, fold, highlight_html, to_markdown, trace_parts
 
 RENDERED, PLAIN = "rendered (LaTeX)", "plain text"
 
@@ -30,16 +28,6 @@ def verdict_details(raw: Any) -> dict[str, Any]:
         return json.loads(raw) if isinstance(raw, str) else dict(raw or {})
     except (TypeError, ValueError):
         return {"raw": raw}
-
-
-def trace_parts(detail: dict[str, Any]) -> tuple[str, str]:
-    """(reasoning, answer region) of a sample, split as the verifier splits it."""
-    completion = detail.get("completion") or ""
-    if detail.get("reasoning"):
-        return detail["reasoning"], completion
-    region = split_answer_region(completion, finish_reason=detail.get("finish_reason"),
-                                 think_prefilled=bool(detail.get("think_prefilled")))
-    return region.reasoning, region.answer
 
 
 def gold_of(problem: dict[str, Any], verdict: dict[str, Any]) -> Any:

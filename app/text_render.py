@@ -9,8 +9,11 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from typing import Any
 
-__all__ = ["to_markdown", "fold", "find", "Folded", "Hit", "highlight_html"]
+from evals.verifiers.answer_region import split_answer_region
+
+__all__ = ["to_markdown", "fold", "find", "Folded", "Hit", "highlight_html", "trace_parts"]
 
 _ENVS = r"align\*?|aligned|equation\*?|gather\*?|eqnarray\*?|multline\*?"
 # One pass over the text: each match is math (display or inline) or an [asy] figure; the rest is prose.
@@ -131,3 +134,13 @@ def highlight_html(text: str, needle: str | None, last_only: bool = True, anchor
         return (html.escape(text[:cut]) + f"<mark{ident}>" + html.escape(needle) + "</mark>"
                 + html.escape(text[cut + len(needle):]))
     return f"<mark>{html.escape(needle)}</mark>".join(html.escape(p) for p in text.split(needle))
+
+
+def trace_parts(sample: dict[str, Any]) -> tuple[str, str]:
+    """(reasoning, answer region) of a stored sample, split as the verifier splits it."""
+    completion = sample.get("completion") or ""
+    if sample.get("reasoning"):
+        return sample["reasoning"], completion
+    region = split_answer_region(completion, finish_reason=sample.get("finish_reason"),
+                                 think_prefilled=bool(sample.get("think_prefilled")))
+    return region.reasoning, region.answer

@@ -88,8 +88,7 @@ def context() -> Ctx:
 
 
 def run_key(run: dict[str, Any]) -> queries.RunKey:
-    return queries.RunKey(run["model"], run["revision"], run["sampling_hash"], run["benchmark"], run["k"],
-                          run["run_id"])
+    return queries.RunKey.of(run)
 
 
 def run_label(run: dict[str, Any]) -> str:

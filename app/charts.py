@@ -37,10 +37,10 @@ def _unit(frame: pd.DataFrame) -> str:
     return str(frame["unit"].iloc[0]) if "unit" in frame and len(frame) else "tokens"
 
 
-def length_histogram(hist: pd.DataFrame) -> alt.Chart:
+def length_histogram(hist: pd.DataFrame, title: str | None = None) -> alt.Chart:
     """Equal-width bins of response length, correct and wrong stacked (`queries.length_histogram`)."""
     return alt.Chart(hist).mark_bar(stroke="white", strokeWidth=0.5).encode(
-        x=alt.X("bin_start:Q", bin="binned", title=f"response length ({_unit(hist)})"), x2="bin_end:Q",
+        x=alt.X("bin_start:Q", bin="binned", title=title or f"response length ({_unit(hist)})"), x2="bin_end:Q",
         y=alt.Y("samples:Q", stack=True, title="samples", scale=alt.Scale(zero=True, domainMin=0)),
         color=alt.Color("outcome:N", scale=OUTCOME_COLOURS, title=None),
         tooltip=["outcome", "samples", "bin_start", "bin_end"])
@@ -51,7 +51,7 @@ def length_accuracy(bins: pd.DataFrame) -> alt.Chart:
     ci = [significance.wilson(int(c), int(n)) for c, n in zip(bins.correct, bins.samples)]
     data = bins.assign(low=[lo for lo, _ in ci], high=[hi for _, hi in ci],
                        range=[f"{a:,.0f}–{b:,.0f}" for a, b in zip(bins.min_length, bins.max_length)])
-    x = alt.X("median_length:Q", title=f"response length ({_unit(bins)}, bin median)")
+    x = alt.X("median_length:Q", title=f"response length ({_unit(bins)}, bin median)", axis=alt.Axis(format=",.0f"))
     base = alt.Chart(data).encode(x=x, tooltip=["range:N", "samples:Q", "correct:Q",
                                                 alt.Tooltip("accuracy:Q", format=".2f"),
                                                 alt.Tooltip("low:Q", format=".2f"), alt.Tooltip("high:Q", format=".2f")])

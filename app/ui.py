@@ -137,3 +137,15 @@ def breakdown_fields(meta: dict[str, dict[str, Any]]) -> list[str]:
     """The problem fields worth a breakdown (subject, level, difficulty ...): scalar, at most 50 values."""
     return sorted({f for m in meta.values() for f in m if f not in ("text", "gold")
                    and isinstance(m[f], (str, int, float)) and len({str(x.get(f)) for x in meta.values()}) <= 50})
+
+
+def shown(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> pd.DataFrame:
+    """A frame as the tables show it: numbers formatted, a missing value as `—` (st.dataframe draws NaN
+    and None as "None", whatever a Styler's na_rep says)."""
+    formats = formats or {}
+    out = pd.DataFrame(index=frame.index)
+    for col in frame.columns:
+        fmt_ = formats.get(col, "{}")
+        out[col] = [("—" if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA else fmt_.format(v))
+                    for v in frame[col].astype(object)]
+    return out

@@ -79,7 +79,8 @@ def by_field(run_a: dict, run_b: dict, stats: pd.DataFrame) -> None:
     st.altair_chart(charts.intervals(table, field, "Δ pass@1 (A−B)", domain=(-100, 100), zero_rule=True),
                     width="stretch")
     with st.expander(f"Deltas by {field}: table"):
-        st.dataframe(table.style.format(precision=1, na_rep="—").format({"McNemar p": "{:.3g}"}), hide_index=True,
+        st.dataframe(ui.shown(table, {c: ("{:.3g}" if c == "McNemar p" else "{:.1f}") for c in table.columns
+                                      if c in ("Δ pass@1 (A−B)", "low", "high", "McNemar p")}), hide_index=True,
                      width="stretch")
 
 
@@ -118,8 +119,8 @@ def render() -> None:
         st.info("These two have no benchmark in common.")
         return
     st.subheader("Per-benchmark deltas")
-    st.dataframe(table.style.format(precision=1, na_rep="—").format({"McNemar p": "{:.3g}"}), hide_index=True,
-                 width="stretch")
+    st.dataframe(ui.shown(table, {c: ("{:.3g}" if c == "McNemar p" else "{:,.1f}") for c in table.columns
+                                  if c not in ("benchmark", "shared problems")}), hide_index=True, width="stretch")
     bench = st.selectbox("Benchmark for the per-problem comparison", list(table.benchmark), key="cmp_bench")
     run_a, run_b = _of(ctx, a)[bench], _of(ctx, b)[bench]
     stats = ctx.stats([run_a, run_b])

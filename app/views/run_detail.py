@@ -40,8 +40,9 @@ def plots(ctx: ui.Ctx, run: dict) -> None:
             left.caption("This run's samples carry no token counts (a replayed file without them): characters.")
     lengths = ctx.q("length_accuracy", key, 10, MIN_PER_BIN)
     right.markdown("**Accuracy against response length** (quantile bins, Wilson 95% interval)")
-    if lengths.empty:
-        right.caption("No response lengths stored for this run.")
+    if len(lengths) < 2:
+        right.caption(f"{int(lengths.samples.sum()) if len(lengths) else 0} samples with a length: too few for two "
+                      f"bins of {MIN_PER_BIN} (accuracy over fewer samples per bin is noise).")
     else:
         right.altair_chart(charts.length_accuracy(lengths), width="stretch")
         right.caption(f"{len(lengths)} bins of ≥{min(MIN_PER_BIN, int(lengths.samples.sum()))} samples each "

@@ -9,35 +9,36 @@ import streamlit as st
 
 from app import charts, ui
 
-# (column of summaries.run_summary, header, format): what fits a page without a horizontal scroll
-COLUMNS = [("model", "model", None), ("benchmark", "benchmark", None), ("k", "k", "{:d}"),
-           ("problems", "problems", "{:,d}"), ("samples", "samples", "{:,d}"), ("pass@1 %", "pass@1 %", "{:.1f}"),
-           ("± (95% CI)", "± (95% CI)", "{:.1f}"), ("pass@k %", "pass@k %", "{:.1f}"), ("cons@k %", "cons@k %", "{:.1f}"),
-           ("truncated %", "truncated %", "{:.1f}"), ("no answer %", "no answer %", "{:.1f}"),
-           ("mean tokens", "mean tokens", "{:,.0f}"), ("run_id", "run", None)]
+# (column of summaries.run_summary, format): what fits a page without a horizontal scroll; ids are below
+FORMATS = {"k": "{:d}", "problems": "{:,d}", "samples": "{:,d}", "pass@k %": "{:.1f}", "cons@k %": "{:.1f}",
+           "truncated %": "{:.1f}", "no answer %": "{:.1f}", "mean tokens": "{:,.0f}"}
 MAX_HISTOGRAMS = 12  # runs whose length histograms are drawn at once (one query each)
 
 
 def display_table(table: pd.DataFrame) -> pd.DataFrame:
-    """The summary as shown: at k=1, pass@k and cons@k equal pass@1 and say nothing, so they are blank."""
-    shown = table[[c for c, _, _ in COLUMNS]].copy()
-    single = shown.k <= 1
-    shown["pass@k %"] = shown["pass@k %"].astype("float64").where(~single)
-    shown["cons@k %"] = shown["cons@k %"].astype("float64").where(~single)
-    shown["run_id"] = shown.run_id.str.slice(0, 12)
-    return shown
+    """The summary as shown: pass@1 with its interval in one cell; at k=1 pass@k and cons@k equal pass@1 and
+    say nothing, so they are `—`, as is a number the store does not have (tokens of a file without them)."""
+    data = table.copy()
+    single = data.k <= 1
+    data["pass@k %"] = data["pass@k %"].astype("float64").where(~single)
+    data["cons@k %"] = data["cons@k %"].astype("float64").where(~single)
+    out = ui.shown(data[["model", "benchmark", "k", "problems", "samples"]], FORMATS)
+    out.insert(5, "pass@1 % ± 95% CI", [ui.fmt(v, ci) for v, ci in zip(data["pass@1 %"], data["± (95% CI)"])])
+    return pd.concat([out, ui.shown(data[["pass@k %", "cons@k %", "truncated %", "no answer %", "mean tokens"]],
+                                    FORMATS)], axis=1)
 
 
 def length_histograms(ctx: ui.Ctx, runs: tuple) -> None:
-    frames = [ctx.q("length_histogram", ui.run_key(r)).assign(model=r["model"], benchmark=r["benchmark"])
-              for r in runs[:MAX_HISTOGRAMS]]
+    frames = [ctx.q("length_histogram", ui.run_key(r)) for r in runs[:MAX_HISTOGRAMS]]
+    frames = [f.assign(model=f"{r['model']} ({f.unit.iloc[0]})" if len(f) else r["model"], benchmark=r["benchmark"])
+              for f, r in zip(frames, runs)]
     data = pd.concat([f for f in frames if not f.empty] or [pd.DataFrame()])
     if data.empty:
         return
     st.subheader("Response length, correct and wrong, per benchmark")
     if len(runs) > MAX_HISTOGRAMS:
         st.caption(f"The first {MAX_HISTOGRAMS} of {len(runs)} runs; filter by model or benchmark for others.")
-    chart = charts.length_histogram(data).properties(width=360, height=140).facet(
+    chart = charts.length_histogram(data, "response length").properties(width=360, height=140).facet(
         row=alt.Row("model:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left", labelLimit=220)),
         column="benchmark:N").resolve_scale(x="independent", y="independent")
     st.altair_chart(chart)
@@ -63,19 +64,19 @@ def render() -> None:
                "interval over problems; pass@k: unbiased estimator at the run's k; cons@k: majority vote, from "
                "the run's results file (— while a run is still going, and at k=1, where both equal pass@1). "
                "Live: recomputed from the stored samples.")
-    shown = display_table(table)
-    formats = {c: f for c, _, f in COLUMNS if f}
-    st.dataframe(shown.style.format(formats, na_rep="—"), hide_index=True, width="stretch", column_config={
-        "model": st.column_config.TextColumn("model", width="medium", pinned=True),
-        "run_id": st.column_config.TextColumn("run", width="small", help="run id (prefix); runs/<id>.json"),
-        **{c: st.column_config.Column(h, width="small") for c, h, _ in COLUMNS if c not in ("model", "run_id")},
-    })
+    st.dataframe(display_table(table), hide_index=True, width="stretch",
+                 column_config={"model": st.column_config.TextColumn(pinned=True)})
+    with st.expander("Run ids and sampling settings"):
+        st.dataframe(pd.DataFrame([{"model": r["model"], "benchmark": r["benchmark"], "run id": r["run_id"],
+                                    "sampling hash": r["sampling_hash"], "sampling (as recorded)": ", ".join(
+                                        f"{k} {v}" for k, v in sorted(r["sampling"].items())) or "—"}
+                                   for r in runs]), hide_index=True, width="stretch")
     st.subheader("pass@1 with its 95% interval")
     st.altair_chart(charts.runs_pass1(table))
     if len(benchmarks) > 1 and len(models) > 1:
         st.subheader("pass@1 % by model and benchmark")
         pivot = table.pivot_table(index="model", columns="benchmark", values="pass@1 %", aggfunc="max")
-        st.dataframe(pivot.style.format("{:.1f}", na_rep="—"), width="stretch")
+        st.dataframe(ui.shown(pivot, {c: "{:.1f}" for c in pivot.columns}), width="stretch")
     length_histograms(ctx, runs)
 
 

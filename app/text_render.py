@@ -85,7 +85,7 @@ def _cut(text: str, at: int, forward: bool) -> int:
     for sep in ("\n\n", "\n"):
         pos = text.find(sep, at) if forward else text.rfind(sep, 0, at)
         if pos != -1 and abs(pos - at) < 3000:
-            return pos + len(sep) if forward else pos
+            return pos + len(sep)
     return at
 
 

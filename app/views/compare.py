@@ -98,8 +98,9 @@ def traces(ctx: ui.Ctx, runs: tuple[dict, dict], both: pd.DataFrame, view: pd.Da
                 st.info(f"Run {side} has no sample of {problem_id}.")
                 continue
             st.markdown(f"**Run {side}: {run['model']}**")
+            labels = [f"#{i} · {reason}" for i, reason in zip(rows.sample_index, rows.reason)]
             i = st.selectbox(f"Sample of run {side}", range(len(rows)), key=f"cmp_sample_{side}",
-                             format_func=lambda j: f"#{rows.sample_index[j]} · {rows.reason[j]}")
+                             format_func=labels.__getitem__)
             key = rows.iloc[i][list(KEY)].to_dict()
             key["sample_index"] = int(key["sample_index"])
             detail = ctx.q("sample_detail", key)

@@ -108,11 +108,16 @@ def show(detail: dict[str, Any], problem: dict[str, Any], key: str = "sv", compa
     reasoning, answer = trace_parts(detail)
     st.markdown(f"Jump to: [answer region](#{key}-answer-region) · [extracted answer](#{key}-extracted-answer) · "
                 f"[reasoning](#{key}-reasoning)")
-    cols = st.columns(4)
-    cols[0].metric("reason", detail.get("reason") or "—")
-    cols[1].metric("method", detail.get("method") or "—")
-    cols[2].metric("completion tokens", f"{detail['completion_tokens']:,}" if detail.get("completion_tokens") else "—")
-    cols[3].metric("prompt tokens", f"{detail['prompt_tokens']:,}" if detail.get("prompt_tokens") else "—")
+    tokens = {f: f"{detail[f]:,}" if detail.get(f) else "—" for f in ("completion_tokens", "prompt_tokens")}
+    if compact:  # half a page wide: metric tiles would cut the words
+        st.markdown(f"reason **{detail.get('reason') or '—'}** · method {detail.get('method') or '—'} · "
+                    f"{tokens['completion_tokens']} completion tokens")
+    else:
+        cols = st.columns(4)
+        cols[0].metric("reason", detail.get("reason") or "—")
+        cols[1].metric("method", detail.get("method") or "—")
+        cols[2].metric("completion tokens", tokens["completion_tokens"])
+        cols[3].metric("prompt tokens", tokens["prompt_tokens"])
     st.caption(f"finish reason: {detail.get('finish_reason') or '—'} · model {detail['model']} @ {detail['revision']} · "
                f"verifier {detail.get('verifier') or '—'} · think prefilled: {bool(detail.get('think_prefilled'))}")
     mode = st.radio("Text", [RENDERED, PLAIN], horizontal=True, key=f"{key}_mode",

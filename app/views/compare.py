@@ -18,6 +18,10 @@ def _of(ctx: ui.Ctx, cfg: tuple) -> dict[str, dict]:
     return {r["benchmark"]: r for r in ctx.runs if (r["model"], r["revision"], r["sampling_hash"]) == cfg}
 
 
+def _pair(ra: pd.Series, rb: pd.Series, col: str, digits: int) -> str:
+    return f"{ui.fmt(ra[col], digits=digits)} / {ui.fmt(rb[col], digits=digits)}"
+
+
 def deltas(ctx: ui.Ctx, a: tuple, b: tuple) -> pd.DataFrame:
     runs_a, runs_b = _of(ctx, a), _of(ctx, b)
     shared = sorted(set(runs_a) & set(runs_b))
@@ -32,8 +36,8 @@ def deltas(ctx: ui.Ctx, a: tuple, b: tuple) -> pd.DataFrame:
         rows.append({"benchmark": bench, "pass@1 % A": ra["pass@1 %"], "pass@1 % B": rb["pass@1 %"],
                      "Δ pass@1 (A−B)": ra["pass@1 %"] - rb["pass@1 %"], "paired Δ low": 100 * p.low,
                      "paired Δ high": 100 * p.high, "McNemar p": p.p_value, "shared problems": p.problems,
-                     "truncated % A": ra["truncated %"], "truncated % B": rb["truncated %"],
-                     "tokens A": ra["mean tokens"], "tokens B": rb["mean tokens"]})
+                     "truncated % A / B": _pair(ra, rb, "truncated %", 1),
+                     "tokens A / B": _pair(ra, rb, "mean tokens", 0)})
     return pd.DataFrame(rows)
 
 
@@ -121,7 +125,11 @@ def render() -> None:
         return
     st.subheader("Per-benchmark deltas")
     st.dataframe(ui.shown(table, {c: ("{:.3g}" if c == "McNemar p" else "{:,.1f}") for c in table.columns
-                                  if c not in ("benchmark", "shared problems")}), hide_index=True, width="stretch")
+                                  if "%" in c or "Δ" in c or c == "McNemar p"} | {c: "{}" for c in table.columns
+                                                                                  if " / " in c}),
+                 hide_index=True, width="stretch")
+    st.caption("pass@1 and Δ over each run's own problems; the paired interval and McNemar's p over the problems "
+               "both runs have.")
     bench = st.selectbox("Benchmark for the per-problem comparison", list(table.benchmark), key="cmp_bench")
     run_a, run_b = _of(ctx, a)[bench], _of(ctx, b)[bench]
     stats = ctx.stats([run_a, run_b])

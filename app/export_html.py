@@ -48,7 +48,9 @@ function apply() {
   }
   q('#shown').textContent = shown;
 }
-for (const id of ['#outcome', '#reason', '#search']) q(id).addEventListener('input', apply);
+for (const id of ['#outcome', '#reason', '#search']) {
+  q(id).addEventListener('input', apply); q(id).addEventListener('change', apply);
+}
 """
 
 

@@ -249,10 +249,12 @@ def test_static_export_opens_offline_in_chromium(replay_store, browser, tmp_path
     assert len(samples) == stored == 29  # R1's file: 30 problems, one of which matches no AIME 2024 problem text
     shown = lambda: int(browser.find_element(By.ID, "shown").text)
     assert shown() == stored
-    browser.find_element(By.CSS_SELECTOR, "#outcome option[value=wrong]").click()
+    from selenium.webdriver.support.ui import Select
+
+    Select(browser.find_element(By.ID, "outcome")).select_by_visible_text("wrong")
     wrong = shown()
     assert 0 < wrong < stored and wrong == sum(s.get_attribute("data-outcome") == "wrong" for s in samples)
-    browser.find_element(By.CSS_SELECTOR, "#outcome option[value='']").click()
+    Select(browser.find_element(By.ID, "outcome")).select_by_visible_text("all")
     browser.find_element(By.ID, "search").send_keys("aime24-21")
     assert shown() == 1
     browser.find_element(By.ID, "search").clear()

@@ -58,6 +58,13 @@ def _pct(x: Any, ci: Any = None) -> str:
     return f"{x:.1f}" + (f" ± {ci:.1f}" if ci is not None and ci == ci else "")
 
 
+def _when(stamp: Any) -> str:
+    try:  # runs/*.json carry a Unix time
+        return dt.datetime.fromtimestamp(float(stamp), dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    except (TypeError, ValueError):
+        return str(stamp or "—")
+
+
 def _text_block(text: str, cls: str, label: str) -> str:
     """A long text with its middle folded into a <details> (the app's `fold`)."""
     if not text:
@@ -120,14 +127,14 @@ def build(root: str | Path, spec: str) -> tuple[dict[str, Any], str]:
     fields = [f for f in ("level", "subject", "difficulty") if any(f in p for p in problems.values())]
     tables = [export_html.breakdown(f, summaries.breakdown_table(stats, problems, f)) for f in fields]
     tiles = {"pass@1 %": _pct(s.get("pass@1 %"), s.get("± (95% CI)")),
-             f"pass@{run['k']} %": _pct(s.get("pass@k %")) if run["k"] > 1 else "— (k=1)",
+             "pass@k %": f"{_pct(s.get('pass@k %'))} (k={run['k']})" if run["k"] > 1 else "— (k=1)",
              "truncated %": _pct(s.get("truncated %")), "no answer %": _pct(s.get("no answer %")),
              "mean tokens": "—" if s.get("mean tokens") is None else f"{s['mean tokens']:,.0f}",
              "problems · samples": f"{s.get('problems', 0):,} · {s.get('samples', 0):,}"}
     sampling = ", ".join(f"{k} {v}" for k, v in sorted(run["sampling"].items())) or "not recorded"
     head = {"model": f"{run['model']} @ {run['revision']}", "benchmark": run["benchmark"], "k": run["k"],
             "run id": run["run_id"], "sampling (as recorded in the run)": sampling,
-            "verifier": run.get("verifier"), "created": run.get("created_at"),
+            "verifier": run.get("verifier"), "created": _when(run.get("created_at")),
             "exported": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
     body = "".join(_sample(r, problems.get(r["problem_id"], {})) for r in samples.to_dict("records"))
     page = export_html.page(title=f"{run['model']} · {run['benchmark']}", head=head, tiles=tiles,

@@ -123,6 +123,7 @@ def test_export_writes_one_self_contained_file(app_store, tmp_path):
     page = out.read_text()
     assert page.count('<details class="sample') == 12 * 4  # every sample of the run
     assert "<svg" in page and "pass@1 by level" in page and "Why samples failed" in page
+    assert "pass@1 %<b>" in page and "pass@k %<b>" in page  # both tiles, neither hides the other
     assert "http://" not in page and "https://" not in page and "<link" not in page
 
 

@@ -25,8 +25,8 @@ from evals.store import KEY
 from evals.verifiers.signals import SIGNALS
 from evals.verifiers.verdict import SIGNALS_VERSION, VERIFIER_VERSION
 
-__all__ = ["RunKey", "SampleFilter", "problem_stats", "length_accuracy", "reason_counts", "language_histogram",
-           "sample_page", "sample_count", "sample_detail", "problem_ids"]
+__all__ = ["RunKey", "SampleFilter", "problem_stats", "length_accuracy", "length_histogram", "reason_counts",
+           "language_histogram", "sample_page", "sample_count", "sample_detail", "problem_ids", "run_samples"]
 
 # Each sample with one answer verdict: the answer verifiers' (not the text signals') at the current version.
 ANSWERS = f"answers('{VERIFIER_VERSION}', {list(SIGNALS)!r})"
@@ -42,6 +42,11 @@ class RunKey:
     benchmark: str
     k: int
     run_id: str = ""
+
+    @classmethod
+    def of(cls, run: dict[str, Any]) -> RunKey:
+        """The key of one entry of `sources.list_runs`."""
+        return cls(run["model"], run["revision"], run["sampling_hash"], run["benchmark"], run["k"], run["run_id"])
 
     def where(self, alias: str = "a") -> tuple[str, list[Any]]:
         sql = (f"{alias}.model = ? AND {alias}.revision = ? AND {alias}.sampling_hash = ? "
@@ -83,28 +88,63 @@ def problem_stats(con: Any, runs: Sequence[RunKey]) -> pd.DataFrame:
     return _df(con, f"""
         SELECT r.run_id, a.problem_id, count(*) AS n, count(a.reason) AS verified,
                count(*) FILTER (WHERE a.correct) AS c, sum(coalesce(a.score, 0)) AS score_sum,
+               count(*) FILTER (WHERE a.correct AND a.sample_index = 0) AS c0,
                count(*) FILTER (WHERE a.reason = 'truncated') AS truncated,
                count(*) FILTER (WHERE a.reason = 'no_answer') AS no_answer,
                sum(a.completion_tokens) AS tokens
         FROM {_answers()} GROUP BY ALL ORDER BY ALL""")
 
 
-def reason_counts(con: Any, run: RunKey) -> pd.DataFrame:
-    where, params = run.where()
-    return _df(con, f"""SELECT coalesce(a.reason, '{UNVERIFIED}') AS reason, count(*) AS samples
-                        FROM {_answers(False)} WHERE {where} GROUP BY 1 ORDER BY 2 DESC, 1""", params)
-
-
-def length_accuracy(con: Any, run: RunKey, bins: int = 12) -> pd.DataFrame:
-    """Accuracy in equal-count bins of response length (tokens): the "longer means wronger" plot."""
+def reason_counts(con: Any, run: RunKey, failures_only: bool = False) -> pd.DataFrame:
+    """Samples per verdict reason, and each reason's share of the run's samples (%)."""
     where, params = run.where()
     return _df(con, f"""
-        WITH x AS (SELECT a.completion_tokens AS tokens, coalesce(a.correct, false)::INT AS ok,
-                          ntile({int(bins)}) OVER (ORDER BY a.completion_tokens) AS bin
-                   FROM {_answers(False)} WHERE {where} AND a.completion_tokens IS NOT NULL)
-        SELECT bin, min(tokens) AS min_tokens, max(tokens) AS max_tokens, round(avg(tokens)) AS mean_tokens,
-               avg(ok) AS accuracy, count(*) AS samples
-        FROM x GROUP BY bin ORDER BY bin""", params)
+        SELECT * FROM (
+            SELECT coalesce(a.reason, '{UNVERIFIED}') AS reason, count(*) AS samples,
+                   100 * count(*) / sum(count(*)) OVER () AS "share %"
+            FROM {_answers(False)} WHERE {where} GROUP BY 1)
+        WHERE {"reason <> 'correct'" if failures_only else "true"} ORDER BY samples DESC, reason""", params)
+
+
+def _lengths(where: str) -> str:
+    """Each sample's response length, in tokens, or in characters for a run whose samples carry no token
+    counts (a replayed file without them): one unit per run, named in `unit`."""
+    return f"""
+        SELECT a.*, CASE WHEN count(a.completion_tokens) OVER () > 0 THEN a.completion_tokens
+                         ELSE length(coalesce(a.reasoning, '')) + length(coalesce(a.completion, '')) END AS length,
+               CASE WHEN count(a.completion_tokens) OVER () > 0 THEN 'tokens' ELSE 'characters' END AS unit
+        FROM {_answers(False)} WHERE {where}"""
+
+
+def length_accuracy(con: Any, run: RunKey, bins: int = 10, min_samples: int = 30) -> pd.DataFrame:
+    """Accuracy in equal-count (quantile) bins of response length: the "longer means wronger" plot. Fewer
+    bins when the run is small, so that every bin holds at least `min_samples` samples."""
+    where, params = run.where()
+    return _df(con, f"""
+        WITH s AS ({_lengths(where)}),
+        x AS (SELECT length, unit, coalesce(correct, false)::INT AS ok,
+                     row_number() OVER (ORDER BY length, problem_id, sample_index) - 1 AS i,
+                     count(*) OVER () AS n
+              FROM s WHERE length IS NOT NULL),
+        b AS (SELECT *, floor(i * greatest(1, least({int(bins)}, n // {int(min_samples)})) / n)::INT AS bin FROM x)
+        SELECT bin, any_value(unit) AS unit, min(length) AS min_length, max(length) AS max_length,
+               round(median(length)) AS median_length, sum(ok)::INT AS correct, count(*) AS samples,
+               avg(ok) AS accuracy
+        FROM b GROUP BY bin ORDER BY bin""", params)
+
+
+def length_histogram(con: Any, run: RunKey, bins: int = 30) -> pd.DataFrame:
+    """Response lengths in `bins` equal-width bins from 0 to the longest, split into correct and wrong
+    (unverified samples apart): the shape of a model's thinking budget and where the failures sit."""
+    where, params = run.where()
+    return _df(con, f"""
+        WITH s AS ({_lengths(where)}),
+        w AS (SELECT *, greatest(1, ceil(max(length) OVER () / {int(bins)})) AS width FROM s WHERE length IS NOT NULL)
+        SELECT least(floor(length / width), {int(bins) - 1}) * width AS bin_start,
+               least(floor(length / width), {int(bins) - 1}) * width + width AS bin_end,
+               CASE WHEN reason IS NULL THEN '{UNVERIFIED}' WHEN correct THEN 'correct' ELSE 'wrong' END AS outcome,
+               any_value(unit) AS unit, count(*) AS samples
+        FROM w GROUP BY ALL ORDER BY ALL""", params)
 
 
 def language_histogram(con: Any, run: RunKey, bins: int = 10) -> pd.DataFrame:
@@ -114,10 +154,22 @@ def language_histogram(con: Any, run: RunKey, bins: int = 10) -> pd.DataFrame:
     return _df(con, f"""
         SELECT least(floor(g.score * {int(bins)}), {int(bins) - 1}) / {int(bins)} AS bin_start,
                least(floor(g.score * {int(bins)}), {int(bins) - 1}) / {int(bins)} + 1 / {int(bins)} AS bin_end,
-               coalesce(a.correct, false) AS correct, count(*) AS samples, avg(g.score) AS mean_consistency
+               CASE WHEN a.correct THEN 'correct' ELSE 'wrong' END AS outcome, count(*) AS samples,
+               avg(g.score) AS mean_consistency
         FROM {_answers(False)}
         JOIN verdicts_of('language', ?) g ON {" AND ".join(f"a.{c} = g.{c}" for c in KEY)}
         WHERE {where} GROUP BY ALL ORDER BY ALL""", [SIGNALS_VERSION, *params])
+
+
+def run_samples(con: Any, run: RunKey) -> pd.DataFrame:
+    """Every sample of one run with its text and verdict, for the static export (one run: thousands of
+    rows at most, not the store's million)."""
+    where, params = run.where()
+    return _df(con, f"""
+        SELECT a.problem_id, a.sample_index, coalesce(a.reason, '{UNVERIFIED}') AS reason, a.correct,
+               a.extracted, a.normalized, a.completion_tokens, a.finish_reason, a.reasoning, a.completion,
+               a.think_prefilled, a.details
+        FROM {_answers(False)} WHERE {where} ORDER BY a.problem_id, a.sample_index""", params)
 
 
 def _filter_sql(f: SampleFilter) -> tuple[str, list[Any]]:

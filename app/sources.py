@@ -68,7 +68,7 @@ def list_runs(store: Any) -> list[dict[str, Any]]:
             "run_id": run["run_id"], "model": model.get("name") or model.get("hub_id"),
             "revision": model.get("revision") or "main", "sampling_hash": run["sampling_hash"],
             "benchmark": run["benchmark"], "k": int(run.get("k") or 1), "verifier": run.get("verifier"),
-            "created_at": run.get("created_at"), "data": (run.get("config") or {}).get("data") or {},
+            "created_at": run.get("created_at"), "sampling": run.get("sampling") or {}, "data": (run.get("config") or {}).get("data") or {},
             "result": results.get(run["run_id"]),
         }
         seen[(entry["model"], entry["revision"], entry["sampling_hash"], entry["benchmark"])] = entry

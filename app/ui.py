@@ -8,6 +8,7 @@ threads without care, so each query takes the connection's lock.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 import threading
@@ -87,8 +88,7 @@ def context() -> Ctx:
 
 
 def run_key(run: dict[str, Any]) -> queries.RunKey:
-    return queries.RunKey(run["model"], run["revision"], run["sampling_hash"], run["benchmark"], run["k"],
-                          run["run_id"])
+    return queries.RunKey.of(run)
 
 
 def run_label(run: dict[str, Any]) -> str:
@@ -121,3 +121,31 @@ def paginate(total: int, key: str, per_page: int = 25) -> int:
     page = cols[0].number_input("page", min_value=1, max_value=pages, value=1, step=1, key=key)
     cols[1].caption(f"{total:,} samples · page {page} of {pages:,} · {per_page} per page")
     return int(page) - 1
+
+
+def fmt(value: Any, ci: Any = None, digits: int = 1) -> str:
+    """A number for a metric tile: `—` when there is none (never `None` or `nan`), `± ci` when given."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    text = f"{value:,.{digits}f}"
+    if ci is not None and not (isinstance(ci, float) and math.isnan(ci)):
+        text += f" ± {ci:.{digits}f}"
+    return text
+
+
+def breakdown_fields(meta: dict[str, dict[str, Any]]) -> list[str]:
+    """The problem fields worth a breakdown (subject, level, difficulty ...): scalar, at most 50 values."""
+    return sorted({f for m in meta.values() for f in m if f not in ("text", "gold")
+                   and isinstance(m[f], (str, int, float)) and len({str(x.get(f)) for x in meta.values()}) <= 50})
+
+
+def shown(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> pd.DataFrame:
+    """A frame as the tables show it: numbers formatted, a missing value as `—` (st.dataframe draws NaN
+    and None as "None", whatever a Styler's na_rep says)."""
+    formats = formats or {}
+    out = pd.DataFrame(index=frame.index)
+    for col in frame.columns:
+        fmt_ = formats.get(col, "{}")
+        out[col] = [("—" if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA else fmt_.format(v))
+                    for v in frame[col].astype(object)]
+    return out

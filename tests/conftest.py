@@ -70,6 +70,26 @@ def app_store(tmp_path_factory) -> Path:
     return db
 
 
+# (label, file, benchmark, samples per problem): every real R1-family file of the shared data
+REPLAY_RUNS = [("deepseek/r1", "deepseek_r1_aime24_n1.csv", "aime24", 1),
+               ("tldr/sft-7b", "sft7b_aime24_n8.json", "aime24", 8),
+               ("tldr/tldr-7b", "tldr7b_math500_n1.json", "math500", 1),
+               ("tldr/tldr-14b", "tldr14b_math500_n1.json", "math500", 1)]
+
+
+@pytest.fixture(scope="session")
+def replay_store(tmp_path_factory) -> Path:
+    """An evals store of the real R1-family outputs only (all of ../shared/data/replay, replayed): what the
+    app's screenshots show. Skips on a machine without the shared data."""
+    for _, name, _, _ in REPLAY_RUNS:
+        replay_file(name)
+    db = tmp_path_factory.mktemp("replay_app") / "store"
+    for label, name, benchmark, k in REPLAY_RUNS:
+        _evals_run(db, "--model", label, "--backend", "replay", "--replay", str(REPLAY / name), "--benchmark",
+                   benchmark, "--samples", str(k))
+    return db
+
+
 @pytest.fixture(scope="session")
 def app_curation(tmp_path_factory) -> Path:
     """A curation workdir taken through ingest, verify and filter (the hand-made set of test_curation)."""

@@ -52,7 +52,8 @@ def test_every_page_renders_without_exception(app, page):
 def test_runs_table_is_filtered_by_model_and_benchmark(app, app_store):
     at = app()
     everything = at.dataframe[0].value
-    assert {"pass@1 %", "± (95% CI)", "cons@k %", "pass@k %", "truncated %", "mean tokens"} <= set(everything.columns)
+    assert {"pass@1 % ± 95% CI", "cons@k %", "pass@k %", "truncated %", "mean tokens"} <= set(everything.columns)
+    assert len(everything.columns) <= 11, "the table fits the page: ids and sampling are in the expander below"
     assert set(everything.benchmark) == {"math500", "aime24"}
     at.multiselect(key="runs_benchmarks").set_value(["aime24"]).run()
     only_aime = at.dataframe[0].value
@@ -61,16 +62,35 @@ def test_runs_table_is_filtered_by_model_and_benchmark(app, app_store):
     assert list(at.dataframe[0].value.model) == ["test/fake"]
 
 
+def test_tables_show_a_dash_never_none(app, app_store):
+    """k=1 hides pass@k and cons@k (they equal pass@1); nothing reads "None" or "nan" in any table."""
+    at = app()
+    table = at.dataframe[0].value
+    for frame in (table, at.dataframe[-1].value):
+        cells = {str(v) for v in frame.to_numpy().ravel()}
+        assert not cells & {"None", "nan", "NaN", "<NA>"}, cells
+    if "test/tldr7b" in set(table.model):  # a k=1 run (replayed)
+        row = table[table.model == "test/tldr7b"].iloc[0]
+        assert row["pass@k %"] == "—" and row["cons@k %"] == "—"
+        assert row["mean tokens"] != "—", "the replayed file's token counts reach the table"
+    at.switch_page("views/samples.py").run()
+    cells = {str(v) for v in at.dataframe[0].value.to_numpy().ravel()}
+    assert "None" not in cells and "nan" not in cells
+
+
 def test_live_scores_equal_the_run_results_files(app, app_store):
     """The app recomputes pass@1 and pass@k from the store with evals' estimators: same numbers as the runs."""
     table = app().dataframe[0].value
     for path in (app_store / "results").glob("*.json"):
         result = json.loads(path.read_text())
-        row = table[table.run_id == result["run_id"]].iloc[0]
-        assert row["pass@1 %"] == pytest.approx(100 * result["pass@1"]["value"])
-        assert row["pass@k %"] == pytest.approx(100 * result["pass@k"][str(result["k"])]["value"])
-        assert row["cons@k %"] == pytest.approx(100 * result[f"cons@{result['k']}"]["value"])
-        assert row["truncated %"] == pytest.approx(100 * result["truncation_rate"])
+        run = json.loads((app_store / "runs" / f"{result['run_id']}.json").read_text())
+        row = table[(table.model == run["model"]["name"]) & (table.benchmark == run["benchmark"])].iloc[0]
+        assert row["pass@1 % ± 95% CI"].startswith(f"{100 * result['pass@1']['value']:.1f} ± ")
+        if result["k"] > 1:
+            assert row["pass@k %"] == f"{100 * result['pass@k'][str(result['k'])]['value']:.1f}"
+            cons = result[f"cons@{result['k']}"]["value"]
+            assert row["cons@k %"] == f"{100 * cons:.1f}"
+        assert row["truncated %"] == f"{100 * result['truncation_rate']:.1f}"
 
 
 def test_run_detail_shows_breakdowns_and_plots(app):
@@ -82,8 +102,10 @@ def test_run_detail_shows_breakdowns_and_plots(app):
     assert not at.exception
     markdown = " ".join(m.value for m in at.markdown)
     assert "pass@1 by subject" in markdown and "pass@1 by level" in markdown
-    for plot in ("Accuracy against response length", "pass@k curve", "Failure reasons", "Language consistency"):
+    for plot in ("Response length, correct and wrong", "Accuracy against response length", "pass@k curve",
+                 "Why samples failed", "Language consistency"):
         assert plot in markdown
+    assert any(e.label == "pass@1 by level: table" for e in at.expander)
 
 
 def _sample_rows(at: AppTest):
@@ -126,9 +148,10 @@ def test_sample_view_shows_gold_beside_extracted(app):
     gold = sources.benchmark_problems("math500")[rows.problem_id.iloc[0]]["gold"]
     assert codes[0] == gold and codes[1] == rows.extracted.iloc[0] and codes[2] == rows.normalized.iloc[0]
     assert any(m.label == "reason" and m.value == "wrong_answer" for m in at.metric)
-    reasoning = [e for e in at.expander if e.label.startswith("Reasoning")]
-    assert reasoning, "the reasoning sits in a collapsed expander"
-    assert any("<mark>" in m.value for m in at.markdown), "the final answer is highlighted"
+    assert any(h.value.startswith("Reasoning (") for h in at.subheader)
+    assert any(h.value.startswith("Answer region (") for h in at.subheader)
+    assert any("](#sv-answer-region)" in m.value and "](#sv-extracted-answer)" in m.value for m in at.markdown)
+    assert any("<mark" in m.value for m in at.markdown), "the extracted answer is highlighted in context"
 
 
 def test_compare_lists_problems_one_run_solves_and_the_other_not(app, app_store):
@@ -140,11 +163,16 @@ def test_compare_lists_problems_one_run_solves_and_the_other_not(app, app_store)
     at.selectbox(key="cmp_b").select_index(next(i for i, o in enumerate(options) if o.startswith("test/sft7b"))).run()
     deltas = at.dataframe[0].value
     assert list(deltas.benchmark) == ["aime24"]
-    assert deltas["Δ pass@1 (A−B)"].iloc[0] == pytest.approx(deltas["pass@1 % A"].iloc[0] - deltas["pass@1 % B"].iloc[0])
-    counts = {m.label: int(m.value) for m in at.metric}
+    num = lambda col: float(deltas[col].iloc[0])
+    assert num("Δ pass@1 (A−B)") == pytest.approx(num("pass@1 % A") - num("pass@1 % B"), abs=0.11)
+    assert num("paired Δ low") <= num("Δ pass@1 (A−B)") <= num("paired Δ high")
+    assert 0 < num("McNemar p") <= 1
+    outcomes = ("only A solves", "only B solves", "both solve", "both fail")
+    counts = {m.label: int(m.value) for m in at.metric if m.label in outcomes}
     assert sum(counts.values()) == 10
     at.radio(key="cmp_show").set_value("only A solves").run()
-    assert set(at.dataframe[1].value.outcome) <= {"only A solves"}
+    problems = next(d.value for d in at.dataframe if "outcome" in d.value.columns)
+    assert set(problems.outcome) <= {"only A solves"}
 
 
 def test_curation_page_shows_funnel_reasons_and_side_by_side(app):
@@ -233,3 +261,85 @@ def test_pages_render_while_a_run_is_writing_the_store(tmp_path, monkeypatch):
         writer.wait()
     assert seen and seen == sorted(seen), seen
     assert len(set(seen)) > 1, f"the run finished before the app saw it grow: {seen}"
+
+
+# ---- the new controls: trace reading, paired comparison, side-by-side traces ----------------------------------
+
+def _long_trace(at: AppTest) -> None:
+    """Pick the replayed SFT-7B run on AIME (traces of up to 20,000 characters) and its longest sample."""
+    at.selectbox(key="s_benchmark").set_value("aime24").run()
+    runs = at.multiselect(key="s_runs")
+    runs.set_value([o for o in runs.options if o.startswith("test/sft7b")]).run()
+    rows = _sample_rows(at)
+    longest = int(rows.completion_tokens.str.replace(",", "").replace("—", "0").astype(int).idxmax())
+    at.selectbox(key=next(s.key for s in at.selectbox if s.key and s.key.startswith("s_pick_"))).set_value(longest).run()
+
+
+def test_trace_folds_its_middle_and_renders_or_shows_plain_text(app, app_store):
+    if not list((app_store / "runs").glob("test--sft7b*")):
+        pytest.skip("needs the replayed runs (shared data)")
+    at = app("views/samples.py")
+    _long_trace(at)
+    folds = [e for e in at.expander if e.label.startswith("… ") and "folded: show them" in e.label]
+    assert folds, [e.label for e in at.expander]
+    assert at.radio(key="sv_mode").value == "rendered (LaTeX)"
+    codes_before = len(at.code)
+    at.radio(key="sv_mode").set_value("plain text").run()
+    assert not at.exception
+    assert len(at.code) >= codes_before + 3, "head, folded middle and tail of the long text as plain text"
+    at.radio(key="sv_mode").set_value("rendered (LaTeX)").run()
+    assert len(at.code) == codes_before
+
+
+def test_search_inside_a_trace_counts_and_marks_matches(app, app_store):
+    if not list((app_store / "runs").glob("test--sft7b*")):
+        pytest.skip("needs the replayed runs (shared data)")
+    at = app("views/samples.py")
+    _long_trace(at)
+    at.text_input(key="sv_find").set_value("The").run()
+    caption = next(c.value for c in at.caption if "of “The”" in c.value)
+    assert int(caption.split()[0].replace(",", "")) >= 1
+    assert any("<mark>the</mark>" in m.value.lower() for m in at.markdown)  # case-insensitive
+    at.text_input(key="sv_find").set_value("zzq-not-in-any-trace").run()
+    assert any(c.value.startswith("0 matches") for c in at.caption)
+
+
+def test_compare_paired_test_deltas_by_level_and_side_by_side_traces(app):
+    at = app("views/compare.py")
+    options = at.selectbox(key="cmp_a").options
+    at.selectbox(key="cmp_a").select_index(next(i for i, o in enumerate(options) if o.startswith("test/fake"))).run()
+    b = next((i for i, o in enumerate(options) if o.startswith("test/tldr7b")), None)
+    if b is None:
+        pytest.skip("needs the replayed runs (shared data)")
+    at.selectbox(key="cmp_b").select_index(b).run()
+    at.selectbox(key="cmp_bench").set_value("math500").run()
+    labels = {m.label: m.value for m in at.metric}
+    p = float(labels["McNemar exact p (first samples)"])
+    assert 0 < p <= 1 and labels["paired bootstrap 95% interval"].startswith("[")
+    assert at.radio(key="cmp_field").options and "level" in at.radio(key="cmp_field").options
+    at.radio(key="cmp_field").set_value("level").run()
+    by_level = next(d.value for d in at.dataframe if "level" in d.value.columns)
+    assert int(by_level.problems.astype(int).sum()) == 12  # the 12 MATH-500 problems both runs have
+    problem = at.selectbox(key="cmp_problem").options[0].split(" · ")[0]
+    heads = [h.value for h in at.subheader if " · sample " in h.value]
+    assert len(heads) == 2 and all(h.startswith(problem) for h in heads), heads
+    assert at.radio(key="cmpA_mode") and at.text_input(key="cmpB_find")
+    other = at.selectbox(key="cmp_problem").options[1].split(" · ")[0]
+    at.selectbox(key="cmp_problem").set_value(other).run()
+    assert not at.exception and all(h.value.startswith(other) for h in at.subheader if " · sample " in h.value)
+
+
+def test_compare_same_run_twice_and_a_one_run_store_say_so(app, tmp_path, monkeypatch):
+    at = app("views/compare.py")
+    at.selectbox(key="cmp_b").select_index(at.selectbox(key="cmp_a").index).run()
+    assert any("the same run" in w.value for w in at.warning) and not at.dataframe
+    from .conftest import _evals_run
+
+    db = tmp_path / "one"
+    _evals_run(db, "--model", "test/fake", "--backend", "tests.fake_backends:Deterministic", "--benchmark", "math500",
+               "--limit", "3", "--samples", "2")
+    monkeypatch.setenv("R1_EVALS_APP_DB", str(db))
+    at = AppTest.from_file(MAIN, default_timeout=120).run()
+    at.switch_page("views/compare.py").run()
+    assert any("nothing to compare it with" in i.value for i in at.info)
+    assert not at.dataframe and not at.metric

@@ -29,6 +29,11 @@ def _open(workdir: str) -> sources.Curation | None:
     return None
 
 
+def _dash(value) -> str:
+    """A missing value (None, NaN) as `—`, never "nan"."""
+    return "—" if value is None or pd.isna(value) else str(value)
+
+
 def side_by_side(con, reasons: list[str]) -> None:
     reason = st.selectbox("Dropped for", ["any reason"] + reasons, key="cur_reason")
     pairs = curation_queries.side_by_side(con, None if reason == "any reason" else reason)
@@ -37,13 +42,13 @@ def side_by_side(con, reasons: list[str]) -> None:
         return
     for prompt_id, group in pairs.groupby("prompt_id", sort=True):
         first = group.iloc[0]
-        st.markdown(f"**{prompt_id}** ({first.domain}) · reference: `{first.reference}`")
+        st.markdown(f"**{prompt_id}** ({first.domain}) · reference: `{_dash(first.reference)}`")
         st.caption(str(first.problem)[:500])
         cols = st.columns(2)
         for col, (_, row) in zip(cols, group.sort_values("kept", ascending=False).iterrows()):
             title = ":green[**kept**]" if row.kept else f":red[**dropped: {row.reason}**]"
-            col.markdown(f"{title} · verdict `{row.verdict_reason}` · extracted `{row.extracted}` · "
-                         f"{row.completion_tokens} tokens")
+            col.markdown(f"{title} · verdict `{_dash(row.verdict_reason)}` · extracted `{_dash(row.extracted)}` · "
+                         f"{_dash(row.completion_tokens)} tokens")
             with col.expander("reasoning and answer"):
                 st.text(f"{row.reasoning or ''}\n----\n{row.completion or ''}")
 

@@ -43,7 +43,7 @@ def render() -> None:
     rows = ctx.q("sample_page", f, page, 25)
     shown = rows[["model", "problem_id", "sample_index", "reason", "extracted", "normalized", "completion_tokens",
                   "finish_reason"]]
-    event = st.dataframe(shown, hide_index=True, width="stretch", on_select="rerun",
+    event = st.dataframe(ui.shown(shown, {"completion_tokens": "{:,}"}), hide_index=True, width="stretch", on_select="rerun",
                          selection_mode="single-row", key="s_table")
     picked = event.selection.rows[0] if event and event.selection.rows else 0
     picked = st.selectbox("Sample", range(len(rows)), index=picked, key=f"s_pick_{hash(f)}_{page}",

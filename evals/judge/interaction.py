@@ -191,12 +191,14 @@ class Interactor:
                 raise InteractorError(f"a sandbox failed during the interaction: {value}")
             if isinstance(value, BaseException):
                 raise value
-        jury_run = runs["interactor"]
-        reason, detail, run = self._verdict(runs["solution"], jury_run, stop, ended, sol, jury)
-        if reason == "correct" and self.checker is not None:  # Polygon: the checker reads the interactor's tout
-            reason, detail = self.checker.check(test.input, jury_run.result_path, test.output)
-        self.box.discard()  # the tout (up to the output limit) leaves the host disk now
-        return reason, detail, run
+        try:
+            jury_run = runs["interactor"]
+            reason, detail, run = self._verdict(runs["solution"], jury_run, stop, ended, sol, jury)
+            if reason == "correct" and self.checker is not None:  # Polygon: the checker reads the interactor's tout
+                reason, detail = self.checker.check(test.input, jury_run.result_path, test.output)
+            return reason, detail, run
+        finally:
+            self.box.discard()  # the tout (up to the output limit) leaves the host disk now
 
     def _relay(self, solution: Box, sol: _Direction, jury: _Direction, threads: list[threading.Thread],
                ended: dict[str, float], idle_s: float) -> str | None:

@@ -1,7 +1,9 @@
 """Real Codeforces problems judged through the real sandbox, with testlib checkers compiled by the jury
 cache: known-correct solutions pass (also those a token compare would reject), known-wrong ones fail
-for the reason the checker gives. Problems, tests and checkers: tests/fixtures/codeforces_real/ (its
-README has the provenance of each)."""
+for the reason the checker gives. One interactive problem, testlib's own A+B interactor with testlib's
+ncmp as its checker (Polygon's interactor + checker: the checker judges the interactor's tout).
+Problems, tests, checkers and the interactor: tests/fixtures/codeforces_real/ (its README has the
+provenance of each)."""
 from __future__ import annotations
 
 import json
@@ -24,9 +26,11 @@ def load() -> dict[str, CodeProblem]:
     problems = {}
     for row in json.loads((FIXTURES / "problems.json").read_text()):
         tests = [TestCase(t["input"], t["output"]) for t in row["tests"]]
+        interactor = (FIXTURES / row["interactor"]).read_text() if "interactor" in row else None
         problems[row["id"]] = CodeProblem(row["id"], row["statement"], tests, time_limit_s=row["time_limit_s"],
                                           memory_mb=max(row["memory_mb"], 256),
                                           checker=(FIXTURES / row["checker"]).read_text(),
+                                          interactive=interactor is not None, interactor=interactor,
                                           metadata={"url": row["url"]})
     return problems
 
@@ -91,6 +95,21 @@ moves = ['R' if dx > 0 else 'L'] * abs(dx) + ['U' if dy > 0 else 'D'] * abs(dy)
 print(len(moves), *moves, sep='\\n')
 """
 KING_WRONG_SQUARE = KING.replace("int(t[1])", "9 - int(t[1])")  # reads the target's rank upside down
+# Interactive A+B: queries come until end of input; each answer flushed.
+AB_TESTLIB = (FIXTURES / "solutions" / "interactive-a-plus-b.cpp").read_text()  # testlib's own reference solution
+AB = """while True:
+    try:
+        a, b = map(int, input().split())
+    except EOFError:
+        break
+    print(ANSWER, flush=True)
+"""
+AB_REPLAY = """#include <iostream>
+int main() { const int said[] = {5, 6, 7}; int a, b, i = 0;  // testlib's files/unix/participant.01, replayed
+  while (std::cin >> a >> b) std::cout << said[i++ % 3] << std::endl; }
+"""
+AB_ONE_ANSWER = "a, b = map(int, input().split())\nprint(a + b, flush=True)\n"  # then leaves
+AB_NO_FLUSH = "import sys\nfor line in sys.stdin:\n    a, b = map(int, line.split())\n    print(a + b)\n"
 
 # (problem, solution, language, reason, what the checker said of the first failing test, or None)
 CASES = [
@@ -108,6 +127,14 @@ CASES = [
     ("3A", KING_STRAIGHT_FIRST, "cpp", "correct", None),  # another shortest path than the jury's
     ("3A", KING_NO_DIAGONALS, "python", "wrong_answer", "shortest path has"),
     ("3A", KING_WRONG_SQUARE, "python", "wrong_answer", "the path ends on"),
+    ("ab-interactive", AB_TESTLIB, "cpp", "correct", None),
+    ("ab-interactive", AB.replace("ANSWER", "a + b"), "python", "correct", None),
+    # the interactor accepts any integers (it only logs them to tout): ncmp, reading tout, rejects these
+    ("ab-interactive", AB.replace("ANSWER", "a - b"), "python", "wrong_answer", "1st numbers differ - expected: '3', found: '-1'"),
+    ("ab-interactive", AB_REPLAY, "cpp", "wrong_answer", "1st numbers differ - expected: '3', found: '5'"),
+    ("ab-interactive", AB.replace("ANSWER", "'three'"), "python", "wrong_format", 'Expected integer, but "three" found'),  # the interactor's PE
+    ("ab-interactive", AB_ONE_ANSWER, "python", "wrong_format", "Unexpected end of file"),
+    ("ab-interactive", AB_NO_FLUSH, "python", "idleness_limit", "both waited"),
 ]
 
 
@@ -151,3 +178,17 @@ def test_each_checker_is_built_once_into_the_jury_cache():
     assert judge_code(PROBLEMS["4A"], WATERMELON_CPP, "cpp").reason == "correct"
     path, mtime = built["4A"]
     assert path.stat().st_mtime_ns == mtime
+
+
+def test_interactive_checker_decides_over_the_interactor():
+    """Control: without its checker, testlib's interactor accepts a wrong sum (it judges nothing itself,
+    it logs to tout); with it, the same program fails. And tout is the interactor's log, not the
+    program's stdout: the answers reach the checker only through the interactor."""
+    problem = PROBLEMS["ab-interactive"]
+    wrong = AB.replace("ANSWER", "a - b")
+    interactor_only = CodeProblem(problem.id, problem.statement, problem.tests, time_limit_s=problem.time_limit_s,
+                                  interactive=True, interactor=problem.interactor)
+    assert judge_code(interactor_only, wrong, "python").reason == "correct"
+    assert judge_code(problem, wrong, "python").reason == "wrong_answer"
+    path = jury.cache_dir() / jury.build_key(problem.interactor)
+    assert path.is_file()  # the interactor, like the checkers, was built once into the jury cache

@@ -112,13 +112,77 @@ def test_interactive_problem_without_interactor_is_a_judge_error():
 
 @pytest.mark.parametrize("fields, needle", [
     ({"interactor": "x"}, 'needs "interactive": true'),
-    ({"interactor": "x", "interactive": True, "checker": "wcmp"}, "no checker"),
+    ({"interactor": "x", "interactive": True, "kind": "functional", "func_name": "f"}, 'kind "stdin"'),
     ({"interactor": "", "interactive": True}, "interactor' must be null"),
+    ({"interactor": "x", "interactive": True, "checker": "ncmp"}, "no stock checker"),  # the checker is still checked
 ])
 def test_problem_files_check_the_interactor_field(fields, needle):
     with pytest.raises(ProblemError, match=needle):
         problem_from_dict({"id": "p", "tests": [{"input": "1", "output": ""}], **fields}, "p.json")
     assert problem_from_dict(GUESS.to_dict(), "guess.json") == GUESS  # the file form round-trips
+    both = problem_from_dict({"id": "p", "tests": [{"input": "1", "output": "1"}], "interactive": True,
+                              "interactor": "x", "checker": "wcmp"}, "p.json")  # Polygon's interactor + checker
+    assert both.interactor == "x" and both.checker == "wcmp"
+
+
+# --- interactor + checker (Polygon): the checker judges the interactor's tout -----------------------
+
+SUM_INTERACTOR = """import sys
+data = open(sys.argv[1]).read().split()
+tout = open(sys.argv[2], "w")
+for i in range(int(data[0])):
+    print(data[1 + 2 * i], data[2 + 2 * i], flush=True)
+    answer = input().strip()
+    if not answer.lstrip("-").isdigit():
+        sys.exit(2)  # PE: not a number
+    tout.write(answer + "\\n")  # logged, not judged: the checker does that
+tout.close()
+"""
+SUM_CHECKER = """import sys
+_, got, want = (open(path).read().split() for path in sys.argv[1:4])
+print("ok" if got == want else f"expected {want}, found {got}", file=sys.stderr)
+sys.exit(0 if got == want else 1)
+"""
+SUM_TESTS = [TestCase("2\n1 2\n3 4\n", "3\n7\n"), TestCase("1\n-5 5\n", "0\n")]
+PY_SUM = """while True:
+    try:
+        a, b = map(int, input().split())
+    except EOFError:
+        break
+    print(ANSWER, flush=True)
+"""
+TOUT_FLOOD = "import sys\nwith open(sys.argv[2], 'w') as f:\n    while True:\n        f.write('x' * 65536)\n"
+
+
+def sum_problem(interactor: str = SUM_INTERACTOR, checker: str | None = SUM_CHECKER) -> CodeProblem:
+    return CodeProblem("sum", "", SUM_TESTS, time_limit_s=1.0, interactive=True, interactor=interactor, checker=checker)
+
+
+@pytest.mark.parametrize("answer, checker, reason, needle", [
+    ("a + b", SUM_CHECKER, "correct", "ok"),
+    ("a - b", SUM_CHECKER, "wrong_answer", "expected ['3', '7'], found ['-1', '-1']"),  # the checker read tout
+    ("a - b", None, "correct", ""),  # control: the interactor alone accepts anything
+    ("a + b", "wcmp", "correct", ""),  # a stock checker on tout
+    ("a + b + 1", "wcmp", "wrong_answer", "token 1"),
+    ("'x'", "import sys\nsys.exit(3)\n", "wrong_format", ""),  # the interactor's PE decides: the checker never runs
+], ids=["ok", "checker-wa", "no-checker", "stock-ok", "stock-wa", "interactor-pe-first"])
+def test_interactor_with_checker(answer, checker, reason, needle):
+    result = judge_code(sum_problem(checker=checker), PY_SUM.replace("ANSWER", answer), "python")
+    assert result.reason == reason, (result.error, [(t.reason, t.detail) for t in result.tests])
+    assert needle in " ".join(t.detail for t in result.tests)
+
+
+@pytest.mark.parametrize("interactor, checker, needle", [
+    (SUM_INTERACTOR, "import sys\nsys.exit(3)\n", "checker"),  # the checker's FAIL
+    (SUM_INTERACTOR, "raise ValueError('bug')\n", "checker"),  # a crash is never the program's WA
+    (SUM_INTERACTOR, '#include "testlib.h"\nint main( { }', "does not compile"),
+    (TOUT_FLOOD, SUM_CHECKER, "tout or stderr reached the output limit"),  # a tout flood: the jury's fault
+    (TOUT_FLOOD, None, "tout or stderr reached the output limit"),  # ... with or without a checker
+], ids=["checker-fail", "checker-crash", "checker-no-compile", "tout-flood", "tout-flood-no-checker"])
+def test_interactor_and_checker_failures_are_judge_errors(interactor, checker, needle):
+    result = judge_code(sum_problem(interactor, checker), PY_SUM.replace("ANSWER", "a + b"), "python")
+    text = (result.error or "") + " ".join(t.detail for t in result.tests)
+    assert result.reason == "judge_error" and needle in text, text
 
 
 def test_testlib_ships_and_jury_programs_are_built_once(tmp_path, monkeypatch):

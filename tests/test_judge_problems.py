@@ -190,6 +190,9 @@ def test_from_codeforces() -> None:
     [
         ({"generated_checker": "#include \"testlib.h\"\nint main() {}"}, lambda p: p.checker.startswith("#include")),
         ({"interaction_format": "Ask queries."}, lambda p: p.interactive and "Interaction\nAsk" in p.statement),
+        ({"interaction_format": "Ask.", "interactor": "import sys", "generated_checker": "import os"},
+         lambda p: p.interactor == "import sys" and p.checker == "import os"),  # both kept: the checker reads tout
+        ({"interaction_format": "Ask.", "interactor": "import sys"}, lambda p: p.interactor and p.checker is None),
         ({"id": None}, lambda p: p.id == "2000A"),  # rebuilt from contest_id + index
         ({"time_limit": None, "memory_limit": None}, lambda p: p.time_limit_s == 2.0 and p.memory_mb == 256),
     ],

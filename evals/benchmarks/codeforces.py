@@ -10,7 +10,8 @@ manifest records the commit resolved) or a local file of its rows, `--data codef
 JSON or parquet).
 Rows become problems through evals.judge.problems.from_codeforces. Skipped, counted and reported on
 stderr: rows without official tests (nothing to judge on), interactive problems whose row has no
-`interactor` source (those with one are judged by it, evals.judge.interaction) and problems that
+`interactor` source (those with one are judged by it, evals.judge.interaction, and by the row's
+`generated_checker` on the interactor's tout when the row has both) and problems that
 read or write files instead of stdin/stdout. Rows whose official
 tests are truncated (official_tests_complete false) are kept, and counted.
 

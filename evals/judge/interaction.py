@@ -4,14 +4,25 @@ Usage (``judging.judge_code`` does this for a problem with ``interactor`` set)::
 
     from evals.judge.interaction import Interactor
 
-    with Interactor(problem.interactor, slot) as interactor:
+    with Interactor(problem.interactor, slot, checker=None) as interactor:
         reason, detail, run = interactor.interact(solution_box, test, limits)
 
-The interactor is run as testlib runs it: ``interactor INPUT OUTPUT [ANSWER]`` with the test's input
+The interactor is run as testlib runs it: ``interactor INPUT TOUT [ANSWER]`` with the test's input
 (and, when the test has one, its expected output) as files in its own sandbox, its stdin fed by the
 solution's stdout and its stdout fed to the solution's stdin; it writes its verdict as an exit code
-(0 OK, 1 WA, 2 PE, 3 FAIL, 7 points) and may log to OUTPUT (testlib's ``tout``), which is discarded.
-The solution's sandbox never holds the test input, the answer or the interactor.
+(0 OK, 1 WA, 2 PE, 3 FAIL, 7 points) and may write to TOUT (testlib's ``tout``), a host file the
+judge reads back after the run (``sandbox.SIDE_FILE``; the same output limit as the pipes, an
+interactor past it is a ``judge_error``). The solution's sandbox never holds the test input, the
+answer, the interactor or its ``tout``.
+
+Two modes, as on Polygon:
+
+* interactor only (``checker`` None): the interactor's exit code is the verdict (Codeforces style);
+  ``tout`` is not read.
+* interactor + checker: the interactor's OK is not the last word. The checker then runs as
+  ``checker INPUT TOUT ANSWER`` (Polygon's convention: the interactor's ``tout`` stands for the
+  contestant's output) and its verdict is the test's; a checker that fails is a ``judge_error``
+  (``evals.judge.checkers``). WA/PE from the interactor still decide at once.
 
 Both directions pass through a relay in the judge, which counts the bytes (each side has an output
 limit: a solution over it gets ``output_limit``, an interactor over it is a ``judge_error``) and
@@ -32,7 +43,8 @@ Verdict of one test, first match wins:
    does afterwards cannot change it);
 4. the solution failed (``time_limit``, ``memory_limit``, ``runtime_error``, ``output_limit`` on
    stderr) -> that;
-5. the interactor's verdict (OK -> ``correct``; points without a full score -> ``wrong_answer``).
+5. the interactor's verdict (OK -> ``correct``; points without a full score -> ``wrong_answer``);
+6. with a checker, an OK from step 5 goes to the checker, which decides.
 """
 from __future__ import annotations
 
@@ -43,10 +55,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from evals.judge.checkers import Checker
 from evals.judge.compare import checker_verdict
 from evals.judge.jury import JuryError, jury_box
 from evals.judge.problems import TestCase
-from evals.judge.sandbox import OUTPUT_LIMIT, Box, Execution, Limits, SandboxCrash
+from evals.judge.sandbox import OUTPUT_LIMIT, SIDE_FILE, Box, Execution, Limits, SandboxCrash
 
 CHUNK = 1 << 16
 BUFFER_CAP = 1 << 20  # bytes held for a reader that does not read; then the writer blocks
@@ -58,10 +71,12 @@ class InteractorError(RuntimeError):
     """The interactor failed: a judge error, never the solution's fault."""
 
 
-def interactor_limits(solution: Limits) -> Limits:
+def interactor_limits(solution: Limits, output_bytes: int = OUTPUT_LIMIT) -> Limits:
     """The interactor's own limits: more CPU than the solution (it is trusted but not free), and a
-    wall limit past the solution's, so a slow solution is caught as the solution."""
-    return Limits(cpu_s=max(5.0, 2 * solution.cpu_s), wall_s=solution.wall_s + 5, memory_mb=512)
+    wall limit past the solution's, so a slow solution is caught as the solution. ``output_bytes``
+    bounds its ``tout`` (and stderr) as the relay bounds its pipe."""
+    return Limits(cpu_s=max(5.0, 2 * solution.cpu_s), wall_s=solution.wall_s + 5, memory_mb=512,
+                  output_bytes=output_bytes)
 
 
 def idle_limit(solution: Limits) -> float:
@@ -108,9 +123,12 @@ def _waiting_on_pipe(box: Box) -> bool | None:
 
 
 class Interactor:
-    """A problem's interactor, built once (``evals.judge.jury``), run per test in its own sandbox."""
+    """A problem's interactor, built once (``evals.judge.jury``), run per test in its own sandbox.
+    ``checker``: the problem's checker, run on the interactor's ``tout`` when it accepts (None: the
+    interactor alone decides); the caller owns it."""
 
-    def __init__(self, source: str, slot: int = 0):
+    def __init__(self, source: str, slot: int = 0, checker: Checker | None = None):
+        self.checker = checker
         try:
             self.box = jury_box(source, slot)
         except JuryError as exc:
@@ -132,7 +150,7 @@ class Interactor:
             self.box.close()
             raise InteractorError("the interactor's sandbox died")
         idle_s = idle_limit(limits) if idle_s is None else idle_s
-        args = [self.box.write("input.txt", test.input), "/work/tout.txt"]
+        args = [self.box.write("input.txt", test.input), SIDE_FILE]
         if test.output:
             args.append(self.box.write("answer.txt", test.output))
         to_sol_r, to_sol_w = os.pipe()
@@ -144,7 +162,7 @@ class Interactor:
 
         def run(name: str, box: Box, pipes: tuple[int, int], run_limits: Limits, run_args: list[str]) -> None:
             try:
-                runs[name] = box.run_program(None, run_limits, args=run_args, pipes=pipes)
+                runs[name] = box.run_program(None, run_limits, args=run_args, pipes=pipes, side_file=name == "interactor")
             except BaseException as exc:  # reported by the caller's thread
                 runs[name] = exc
             ended.setdefault(name, time.monotonic())
@@ -152,7 +170,7 @@ class Interactor:
         threads = [threading.Thread(target=run, args=("solution", solution, (to_sol_r, from_sol_w), limits, []),
                                     daemon=True),
                    threading.Thread(target=run, args=("interactor", self.box, (to_jury_r, from_jury_w),
-                                                      interactor_limits(limits), args), daemon=True)]
+                                                      interactor_limits(limits, output_bytes), args), daemon=True)]
         for thread in threads:
             thread.start()
         sol = _Direction("solution", from_sol_r, to_jury_w, output_bytes)
@@ -173,7 +191,14 @@ class Interactor:
                 raise InteractorError(f"a sandbox failed during the interaction: {value}")
             if isinstance(value, BaseException):
                 raise value
-        return self._verdict(runs["solution"], runs["interactor"], stop, ended, sol, jury)
+        try:
+            jury_run = runs["interactor"]
+            reason, detail, run = self._verdict(runs["solution"], jury_run, stop, ended, sol, jury)
+            if reason == "correct" and self.checker is not None:  # Polygon: the checker reads the interactor's tout
+                reason, detail = self.checker.check(test.input, jury_run.result_path, test.output)
+            return reason, detail, run
+        finally:
+            self.box.discard()  # the tout (up to the output limit) leaves the host disk now
 
     def _relay(self, solution: Box, sol: _Direction, jury: _Direction, threads: list[threading.Thread],
                ended: dict[str, float], idle_s: float) -> str | None:
@@ -235,6 +260,8 @@ class Interactor:
             raise InteractorError(f"the interactor stopped answering (it waits on neither pipe): {said}")
         if stop == "interactor_output":
             raise InteractorError(f"the interactor wrote more than {jury_dir.limit} bytes")
+        if jury.status == "output_limit":
+            raise InteractorError(f"the interactor's tout or stderr reached the output limit ({jury.detail}): {said}")
         if jury.status not in ("ok", "runtime_error", "killed") or jury.signal is not None and jury.status != "killed":
             raise InteractorError(f"interactor {jury.status} ({jury.detail}): {said}")
         reason = checker_verdict(jury.exit_code) if jury.status != "killed" else None

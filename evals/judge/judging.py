@@ -10,7 +10,8 @@ Usage::
     results = judge_many([(problem, code, "cpp"), ...], workers=2)
 
 Interactive problems (``problem.interactor``): per test, the program and the interactor talk over
-pipes, each in its own sandbox (``evals.judge.interaction``).
+pipes, each in its own sandbox (``evals.judge.interaction``); with a ``checker`` too, the checker
+judges the interactor's ``tout`` once the interactor accepts (Polygon's interactor + checker).
 
 Per test: the program's stdout goes to a host file the sandbox cannot name; the comparison
 (``evals.judge.compare``) or the checker (``evals.judge.checkers``) runs outside the program's
@@ -118,7 +119,8 @@ def judge_code(problem: CodeProblem, code: str, language: str, *, stop_at_first_
                 if problem.interactor is None:
                     raise interaction.InteractorError("an interactive problem without an interactor cannot be "
                                                       "judged; give its source in the problem's 'interactor'")
-                checker = stack.enter_context(interaction.Interactor(problem.interactor, slot=slot))
+                on_tout = stack.enter_context(checkers.open_checker(problem.checker, slot=slot)) if problem.checker else None
+                checker = stack.enter_context(interaction.Interactor(problem.interactor, slot=slot, checker=on_tout))
             else:
                 checker = stack.enter_context(checkers.open_checker(problem.checker, slot=slot))
         except (SandboxCrash, checkers.CheckerError, interaction.InteractorError) as exc:

@@ -22,6 +22,7 @@ Problem file format (what ``python -m evals judge PROBLEM.json SOLUTION`` reads)
       "checker": null,                         # null, a stock name ("wcmp"), or checker source
       "interactive": false,                    # default false
       "interactor": null,                      # interactive problems: the interactor's source (testlib C++ or Python)
+                                               # (with a checker too, the checker judges the interactor's tout)
       "metadata": {}                           # free-form, default {}
     }
 
@@ -29,7 +30,9 @@ Problem file format (what ``python -m evals judge PROBLEM.json SOLUTION`` reads)
   (``evals.judge.compare.compare_stdout``, or the checker when one is given).
 * interactive problems (``interactive: true``, ``interactor`` set): the solution talks to the
   interactor over pipes; a test's ``input`` goes to the interactor only, ``output`` (may be "") is
-  its answer file (``evals.judge.interaction``).
+  its answer file (``evals.judge.interaction``). With a ``checker`` as well (Polygon's interactor +
+  checker), the checker runs as ``checker INPUT TOUT ANSWER`` on what the interactor wrote to its
+  ``tout``, once the interactor accepts.
 * ``functional`` tests (LeetCode style): the solution defines ``class Solution`` with a method
   ``func_name``; ``input`` holds one JSON value per line (one per argument) and ``output`` one JSON
   value (``compare.parse_functional_input`` / ``compare.compare_functional``).
@@ -139,9 +142,8 @@ def _field_errors(p: CodeProblem) -> list[str]:
         errors.append("field 'interactive' must be true or false")
     if p.interactor is not None and not (isinstance(p.interactor, str) and p.interactor.strip()):
         errors.append("field 'interactor' must be null or the interactor's source")
-    elif p.interactor is not None and (not p.interactive or p.kind != "stdin" or p.checker is not None):
-        errors.append("field 'interactor' needs \"interactive\": true, kind \"stdin\" and no checker "
-                      "(the interactor gives the verdict)")
+    elif p.interactor is not None and (not p.interactive or p.kind != "stdin"):
+        errors.append("field 'interactor' needs \"interactive\": true and kind \"stdin\"")
     if not isinstance(p.metadata, dict):
         errors.append("field 'metadata' must be an object")
     return errors
@@ -313,7 +315,9 @@ def _cf_statement(row: dict[str, Any]) -> str:
 
 def from_codeforces(row: dict[str, Any]) -> CodeProblem:
     """An ``open-r1/codeforces`` row as a stdin problem judged on its ``official_tests``; an interactive
-    row (``interaction_format``) carries its ``interactor`` source when the row has one."""
+    row (``interaction_format``) carries its ``interactor`` source when the row has one, and a row with
+    both an ``interactor`` and a ``generated_checker`` keeps both (the checker then judges the
+    interactor's ``tout``, as Polygon does)."""
     pid = row.get("id") or f"{row.get('contest_id') or ''}{row.get('index') or ''}"
     where = f"Codeforces row {pid!r}"
     if not pid:
@@ -335,8 +339,7 @@ def from_codeforces(row: dict[str, Any]) -> CodeProblem:
             tests=tests,
             time_limit_s=float(row.get("time_limit") or DEFAULT_TIME_LIMIT_S),
             memory_mb=int(row.get("memory_limit") or DEFAULT_MEMORY_MB),
-            # interactive: the interactor decides (a Polygon checker would read its log, which we discard)
-            checker=None if interactor else row.get("generated_checker") or None,
+            checker=row.get("generated_checker") or None,
             interactive=interactive,
             interactor=interactor,
             metadata={"source": "codeforces", **{k: row[k] for k in keep if k in row}},

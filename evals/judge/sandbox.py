@@ -51,6 +51,7 @@ from evals.judge.uids import LOCK_DIRS, UID_COUNT, UID_FIRST, UidLease
 HARNESS = Path(__file__).with_name("harness.py")
 SANDBOX_UID = UID_FIRST  # tests run as a leased uid >= this when the judge is root; no passwd entry needed
 OUTPUT_LIMIT = 32 << 20  # bytes per stream; DMOJ uses 24 MiB
+SIDE_FILE = "/dev/fd/3"  # inside the sandbox: the name of a run's side file (``Box.run``)
 HARNESS_SLACK_MB = 48  # the box's limit before its first run; each run then allows its own limit exactly
 SCRATCH_MB = 64  # tmpfs for /work and /tmp; its pages are charged to the memory cgroup too
 PIDS = 64  # processes + threads per sandbox (harness included)
@@ -368,14 +369,16 @@ class Box:
         return None
 
     def run_program(self, stdin_path: str | Path | None, limits: Limits, args: list[str] = (),
-                    func: str | None = None, pipes: tuple[int, int] | None = None) -> Execution:
+                    func: str | None = None, pipes: tuple[int, int] | None = None,
+                    side_file: bool = False) -> Execution:
         """Run what ``build`` made: on stdin (``args`` as argv[1:]), or as Solution().func when ``func``.
-        ``pipes``: (stdin, stdout) descriptors to use instead of files (interaction); the box owns them."""
+        ``pipes``: (stdin, stdout) descriptors to use instead of files (interaction); the box owns them.
+        ``side_file``: see ``run``."""
         if func is not None:
             return self.run("functional", stdin_path, limits, func=func)
         if self.language == "python":
-            return self.run("python", stdin_path, limits, argv=["program.py", *args], pipes=pipes)
-        return self.run("exec", stdin_path, limits, argv=["/state/program", *args], pipes=pipes)
+            return self.run("python", stdin_path, limits, argv=["program.py", *args], pipes=pipes, side_file=side_file)
+        return self.run("exec", stdin_path, limits, argv=["/state/program", *args], pipes=pipes, side_file=side_file)
 
     def discard(self) -> None:
         """Delete the latest run's output files (each up to ``output_bytes``): a caller does once it
@@ -386,22 +389,29 @@ class Box:
 
     def run(self, mode: str, stdin_path: str | Path, limits: Limits, *, argv: list[str] | None = None,
             func: str | None = None, env: dict[str, str] | None = None, keep_scratch: bool = False,
-            pipes: tuple[int, int] | None = None) -> Execution:
+            pipes: tuple[int, int] | None = None, side_file: bool = False) -> Execution:
         """Run one test: ``mode`` is "exec" (argv inside the sandbox), "python" or "functional".
         ``pipes``: (stdin, stdout) descriptors instead of ``stdin_path`` and an output file; they are
-        closed here once sent, so the other ends see end-of-file when the program's side exits."""
+        closed here once sent, so the other ends see end-of-file when the program's side exits.
+        ``side_file``: one more output file, descriptor 3 of the program, which may also open it by
+        the name ``SIDE_FILE`` (an interactor's ``tout``); under the same output limit as stdout, its
+        host path is the result's ``result_path``. Functional runs always have one (the return value)."""
         assert self.cgroup is not None
         self.discard()
         self.runs += 1
         out = self.io_dir / f"{self.runs}.out"
         err = self.io_dir / f"{self.runs}.err"
-        res = self.io_dir / f"{self.runs}.json" if mode == "functional" else None
+        res = self.io_dir / f"{self.runs}.side" if mode == "functional" or side_file else None
         self._run_files = [out, err] + ([res] if res else [])
         if pipes:
             out.write_bytes(b"")  # stays empty: the output went to the pipe (its limit is the reader's)
             files = [os.fdopen(pipes[0], "rb"), os.fdopen(pipes[1], "wb"), open(err, "wb")]
         else:
-            files = [open(stdin_path, "rb"), open(out, "wb"), open(err, "wb")] + ([open(res, "wb")] if res else [])
+            files = [open(stdin_path, "rb"), open(out, "wb"), open(err, "wb")]
+        if res:
+            files.append(open(res, "wb"))
+            if self.as_root:  # reopened by name (/dev/fd/3) as the tests' uid, which must own it
+                os.fchown(files[-1].fileno(), self.child_uid, self.child_uid)
 
         def close_files() -> None:
             for f in files:

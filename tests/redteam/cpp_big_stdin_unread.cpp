@@ -1,4 +1,4 @@
-// expect: correct  -- test 1 carries 50 MB after "1 2": reads two numbers, answers, never reads the rest
+// expect: correct  -- test 1 carries 30 MB after "1 2": reads two numbers, answers, never reads the rest
 // problem: bigstdin
 #include <cstdio>
 int main() {

@@ -1,4 +1,4 @@
-# expect: correct  -- test 1 has 50 MB of input after "1 2": reads one line, answers, exits without reading the rest (stdin is a file, not a pipe that could block the judge)
+# expect: correct  -- test 1 has 30 MB of input after "1 2": reads one line, answers, exits without reading the rest (stdin is a file, not a pipe that could block the judge)
 # problem: bigstdin
 import sys
 

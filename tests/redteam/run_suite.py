@@ -26,8 +26,9 @@ Each program file starts with comment lines (``#`` in Python, ``//`` in C++)::
     # problem: functional                            -- optional: ab (default), ab256, functional, hunt, bigstdin
 
 Interactive problems (``guess``: guess a hidden number with at most 30 questions, the interactor
-``interactors/guess.cpp``; ``guess_hang`` / ``guess_spin``: the same with an interactor that sleeps /
-loops after sending n) put the solution and the interactor in two sandboxes joined by pipes.
+``interactors/guess.cpp``; ``guess_hang`` / ``guess_spin`` / ``guess_tout_flood``: the same with an
+interactor that sleeps / loops / floods its tout after sending n) put the solution and the interactor
+in two sandboxes joined by pipes.
 The default problem ``ab`` is A+B with two tests, "1 2" -> 3 and "5 7" -> 12 (1 s, 128 MB; ``ab256``
 is the same under 256 MB, for programs near a typical memory limit): programs
 attack on the first test and behave on the second, so a correct second test proves the sandbox
@@ -59,8 +60,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 VERDICTS = {"correct", "wrong_answer", "time_limit", "memory_limit", "output_limit", "runtime_error",
             "compile_error", "judge_error", "no_code", "wrong_format", "idleness_limit"}
-PROBLEMS = ("ab", "ab256", "functional", "hunt", "bigstdin", "guess", "guess_hang", "guess_spin")
-INTERACTORS = HERE / "interactors"  # guess.cpp (honest), hang.cpp (sleeps), spin.cpp (loops): testlib C++
+PROBLEMS = ("ab", "ab256", "functional", "hunt", "bigstdin", "guess", "guess_hang", "guess_spin", "guess_tout_flood")
+INTERACTORS = HERE / "interactors"  # guess.cpp (honest), hang.cpp (sleeps), spin.cpp (loops), tout_flood.cpp: testlib C++
 SUFFIXES = {".py": "python", ".cpp": "cpp"}
 CANARY_NAME = "r1-redteam-canary"  # every canary file's name contains this
 SECRET_PREFIX = "R1RT-"  # every secret starts with this
@@ -393,7 +394,7 @@ def make_problems(hunt_secret: str):
     from evals.judge.problems import CodeProblem, TestCase
 
     ab = [TestCase("1 2\n", "3\n"), TestCase("5 7\n", "12\n")]
-    junk = ("9" * 99 + "\n") * 500_000  # 50 MB the program never reads
+    junk = ("9" * 99 + "\n") * 300_000  # 30 MB the program never reads (a test is at most 32 MiB: problems.MAX_TEST_BYTES)
     guess = [TestCase("100 37\n", ""), TestCase("1000 1000\n", "")]  # n and the hidden number
 
     def interactive(name: str, interactor: str) -> CodeProblem:
@@ -404,13 +405,14 @@ def make_problems(hunt_secret: str):
         "guess": interactive("guess", "guess.cpp"),
         "guess_hang": interactive("guess-hang", "hang.cpp"),
         "guess_spin": interactive("guess-spin", "spin.cpp"),
+        "guess_tout_flood": interactive("guess-tout-flood", "tout_flood.cpp"),
         "ab": CodeProblem("redteam-ab", "A+B", ab, time_limit_s=1.0, memory_mb=128),
         "ab256": CodeProblem("redteam-ab256", "A+B under 256 MB", ab, time_limit_s=1.0, memory_mb=256),
         "functional": CodeProblem("redteam-functional", "add(a, b)", [TestCase("1\n2\n", "3"), TestCase("5\n7\n", "12")],
                                   kind="functional", func_name="add", time_limit_s=1.0, memory_mb=128),
         "hunt": CodeProblem("redteam-hunt", "print the hidden answer", [TestCase("what is the answer?\n", hunt_secret + "\n")],
                             time_limit_s=2.0, memory_mb=128),
-        "bigstdin": CodeProblem("redteam-bigstdin", "A+B, then 50 MB never read",
+        "bigstdin": CodeProblem("redteam-bigstdin", "A+B, then 30 MB never read",
                                 [TestCase("1 2\n" + junk, "3\n"), TestCase("5 7\n", "12\n")], time_limit_s=1.0, memory_mb=128),
     }
 

@@ -35,7 +35,7 @@ from evals.judge.compare import compare_functional, worst
 from evals.judge.problems import CodeProblem, extract_code
 from evals.judge.sandbox import COMPILE_LIMITS, Box, Execution, Limits, SandboxCrash
 
-JUDGE_VERSION = "4"  # bump when a change can move a verdict (4: shipped testlib, interactive problems and idleness_limit, a crashing checker is judge_error, limits checked at load)
+JUDGE_VERSION = "4"  # bump when a change can move a verdict (4: shipped testlib, interactive problems and idleness_limit, a crashing checker is judge_error, limits checked at load, interactor + checker pairs)
 LANGUAGES = ("python", "cpp")
 _SLOTS = itertools.count()
 BOX_MEMORY_MB = COMPILE_LIMITS.memory_mb  # the box's starting limit; each run sets its own

@@ -63,7 +63,8 @@ class Progress:
         if eta is not None:
             parts.append(f"<{tqdm.format_interval(eta)} left")
         if self.generated() and elapsed > 0:
-            parts.append(f"{self.generated() / elapsed:.0f} tok/s")
+            rate = self.generated() / elapsed
+            parts.append(f"{rate:.1f} tok/s" if rate < 10 else f"{rate:.0f} tok/s")
         parts += [f"{k}={v}" for k, v in self.extra.items()]
         self.bar.set_postfix_str(", ".join(parts), refresh=refresh)
 

@@ -7,7 +7,6 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-
 NA = "—"  # a figure that does not apply (or is unknown), never a 0
 
 

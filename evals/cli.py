@@ -132,8 +132,9 @@ def _run(args: argparse.Namespace) -> int:
     from .runner import Runner
 
     config = build(RunConfig, {}, args)
+    stated = {name for name in ("temperature", "top_p", "max_tokens") if name in vars(args)}  # given as flags
     try:
-        Runner(config).run()
+        results = Runner(config, stated=stated).run()
     except (ValueError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -141,8 +142,24 @@ def _run(args: argparse.Namespace) -> int:
         print(f"error: {exc}\nFinished samples are in {config.db}; run the same command again to resume.",
               file=sys.stderr)
         return 1
-    print(f"\nstore: {config.db}  (results JSON in {config.db}/results/; `python -m evals show --db {config.db}`)")
+    print(next_steps(config.db, [r["run_id"] for r in results if r.get("run_id")]))
     return 0
+
+
+def next_steps(db: str, run_ids: Sequence[str]) -> str:
+    """Where a run's results are, and the two commands that look at them (paths as given, quoted for a shell)."""
+    from pathlib import Path
+    from shlex import quote
+
+    out = Path(db).parent / "leaderboards"
+    lines = ["", f"results in {db}:"]
+    for run_id in run_ids:
+        lines.append(f"  {Path(db) / 'results' / (run_id + '.json')}   (metrics; manifest: runs/{run_id}.json)")
+    lines += ["next:",
+              f"  python -m app --db {quote(db)}                              # browse runs, samples and traces",
+              f"  python -m leaderboards build --db {quote(db)} --output {quote(str(out))}   # beside the paper's tables",
+              f"  (the table again: python -m evals show --db {quote(db)})"]
+    return "\n".join(lines)
 
 
 def _show_or_rescore(args: argparse.Namespace) -> int:

@@ -73,8 +73,9 @@ def _local_revision(path: Path) -> str:
     return "local-" + digest.hexdigest()[:12]
 
 
-def resolve_model(name: str, revision: str | None = None) -> ModelSpec:
-    """A registry entry, or a spec for any Hub id or local path."""
+def resolve_model(name: str, revision: str | None = None, *, label: bool = False) -> ModelSpec:
+    """A registry entry, or a spec for any Hub id or local path; with ``label`` (a replayed run, where no
+    weights are loaded) any other name is the model's label."""
     if name in MODELS:
         spec = MODELS[name]
         return replace(spec, revision=revision) if revision and not spec.hub_id.startswith("embedded:") else spec
@@ -82,7 +83,7 @@ def resolve_model(name: str, revision: str | None = None) -> ModelSpec:
     if path.exists():
         think = _template_opens_think(path)
         return ModelSpec(str(path.resolve()), str(path.resolve()), None, think, revision=_local_revision(path))
-    if name.count("/") == 1 and not name.startswith(("/", ".")):
+    if label or (name.count("/") == 1 and not name.startswith(("/", "."))):
         return ModelSpec(name, name, None, think_prefilled=False, revision=revision or "main")
     raise ValueError(
         f"unknown model {name!r}: not a registry name, an existing path, or a Hub id (owner/name). "

@@ -7,29 +7,45 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+NA = "—"  # a figure that does not apply (or is unknown), never a 0
+
 
 def _pct(x: dict | float | None) -> str:
     if x is None:
-        return "-"
+        return NA
     if isinstance(x, dict):
         return f"{100 * x['value']:.1f} [{100 * x['low']:.1f}, {100 * x['high']:.1f}]"
     return f"{100 * x:.1f}"
 
 
+def _row(r: dict[str, Any]) -> dict[str, str]:
+    k = r.get("k", 0)
+    tokens = (r.get("response_tokens") or {}).get("mean")
+    signals = r.get("signals") or {}
+    return {
+        "model": r.get("model", "?"), "benchmark": r["benchmark"], "k": str(k),
+        "scored": f"{r.get('problems_scored', 0)}/{r.get('problems', 0)}",
+        "pass@1 % [95% CI]": _pct(r.get("pass@1")),
+        # at k = 1 both repeat pass@1: shown only for k > 1
+        "cons@k %": _pct(r.get(f"cons@{k}")) if k > 1 else NA,
+        "pass@k %": _pct((r.get("pass@k") or {}).get(str(k))) if k > 1 else NA,
+        # the failure modes: no final answer written, and cut at the token budget
+        "no answer %": _pct(r.get("no_answer_rate")), "trunc %": _pct(r.get("truncation_rate")),
+        "tokens": NA if tokens is None else f"{tokens:.0f}",
+        "lang %": _pct(signals.get("language_consistency")), "loop %": _pct(signals.get("loop_rate")),
+        # None for a model that never thinks: the <think> format does not apply to it
+        "fmt err %": _pct(signals.get("format_error_rate")),
+    }
+
+
 def summary_table(results: Sequence[dict[str, Any]]) -> str:
-    """A fixed-width table: one line per (model, benchmark)."""
-    head = ("model", "benchmark", "k", "scored", "pass@1 % [95% CI]", "cons@k %", "pass@k %", "trunc %", "tokens",
-            "lang %", "loop %", "fmt err %")
-    lines = [head]
-    for r in results:
-        k = r.get("k", 0)
-        tokens = (r.get("response_tokens") or {}).get("mean")
-        lines.append((
-            r.get("model", "?"), r["benchmark"], str(k), f"{r.get('problems_scored', 0)}/{r.get('problems', 0)}",
-            _pct(r.get("pass@1")), _pct(r.get(f"cons@{k}")), _pct((r.get("pass@k") or {}).get(str(k))),
-            _pct(r.get("truncation_rate")), "-" if tokens is None else f"{tokens:.0f}",
-            *(_pct((r.get("signals") or {}).get(m)) for m in ("language_consistency", "loop_rate", "format_error_rate")),
-        ))
+    """A fixed-width table: one line per (model, benchmark). Columns that say nothing for every row (cons@k and
+    pass@k when every run has k = 1, a signal no run has) are left out."""
+    rows = [_row(r) for r in results]
+    head = list(rows[0]) if rows else list(_row({"benchmark": ""}))
+    optional = ("cons@k %", "pass@k %", "lang %", "loop %", "fmt err %", "tokens")
+    head = [h for h in head if h not in optional or not rows or any(row[h] != NA for row in rows)]
+    lines = [head, *([row[h] for h in head] for row in rows)]
     widths = [max(len(str(line[i])) for line in lines) for i in range(len(head))]
     text = ["  ".join(str(c).ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines]
     text.insert(1, "  ".join("-" * w for w in widths))

@@ -167,11 +167,15 @@ def signal_metrics(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     have = [r for r in rows if r.get("language_consistency") is not None]
     if not have:
         return {"samples": 0}
+    thinking = [r for r in have if r.get("thinks", True)]
     return {
         "samples": len(have),
         "language_consistency": sum(r["language_consistency"] for r in have) / len(have),
         "loop_rate": metrics.rate([r["loop"] for r in have]),
-        "format_error_rate": metrics.rate([r["format_error"] for r in have]),
+        # The <think>…</think> format applies to samples that think (a template that opens <think>, a text that
+        # writes it, a reasoning channel); for a model that never thinks it says nothing and is None.
+        "format_error_rate": metrics.rate([r["format_error"] for r in thinking]) if thinking else None,
+        "format_samples": len(thinking),
         "unreadable_rate": metrics.rate([not r["readable"] for r in have]),
     }
 

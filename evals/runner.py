@@ -14,11 +14,9 @@ import os
 import platform
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import asdict
 from typing import Any
-
-from tqdm import tqdm
 
 from . import report
 from .backends import Backend, Completion, Request, Sampling, derive_seed, open_backend, prompt_opens_think
@@ -26,6 +24,7 @@ from .benchmarks import PROMPT_VERSION, Benchmark, Problem, get_benchmark, hub
 from .config import RunConfig
 from .errors import DataError, SetupError, UsageError
 from .models import CPU_MAX_PARAMS_B, ModelSpec, local_weights, resolve_model
+from .progress import Progress
 from .results import compute_run
 from .scoring import eval_verifier_options, score_samples, unscored_samples
 from .store import Store
@@ -37,25 +36,30 @@ __all__ = ["RunConfig", "Runner", "choose_backend", "stream_to_store"]
 
 def stream_to_store(completions: Iterator[Completion], total: int, desc: str,
                     flush: Callable[[list[Completion]], None],
-                    postfix: Callable[[], dict[str, Any]] | None = None) -> None:
+                    postfix: Callable[[], dict[str, Any]] | None = None, backend: Any = None) -> None:
     """Hand completions to `flush` every FLUSH_ROWS rows or FLUSH_SECONDS, and whatever finished on the
     way out, even on Ctrl-C or a backend error: a killed job loses at most the last second. `postfix`:
-    extras for the progress bar at each flush (a cluster's nodes alive)."""
+    extras for the progress bar at each flush (a cluster's nodes alive). A `backend` that counts its tokens
+    as it generates (`on_tokens`, the hf backend) lets the bar show tokens/s between completions."""
     buffer: list[Completion] = []
     last = time.monotonic()
-    bar = tqdm(total=total, desc=desc, unit="sample", file=sys.stderr)
+    progress = Progress(total, desc)
+    if backend is not None and hasattr(backend, "on_tokens"):
+        backend.on_tokens = progress.tokens
     try:
         for completion in completions:
             buffer.append(completion)
-            bar.update(1)
+            progress.done(completion)
             if len(buffer) >= FLUSH_ROWS or time.monotonic() - last >= FLUSH_SECONDS:
                 flush(buffer)
                 buffer, last = [], time.monotonic()
                 if postfix:
-                    bar.set_postfix(postfix(), refresh=False)
+                    progress.extra = postfix()
     finally:
+        if backend is not None and hasattr(backend, "on_tokens"):
+            backend.on_tokens = None
         flush(buffer)
-        bar.close()
+        progress.close()
 
 
 def choose_backend(config: RunConfig, spec: ModelSpec) -> str:
@@ -93,9 +97,13 @@ def _importable(module: str) -> bool:
 
 
 class Runner:
-    def __init__(self, config: RunConfig) -> None:
+    def __init__(self, config: RunConfig, stated: Collection[str] | None = None) -> None:
+        """``stated``: the sampling fields the user gave (the CLI knows); by default those that differ from
+        RunConfig's defaults. A replay records the file's protocol, and a stated field only where the file
+        is silent."""
         self.config = config
-        self.spec = resolve_model(config.model, config.revision)
+        replay = bool(config.replay) and config.backend in (None, "replay")
+        self.spec = resolve_model(config.model, config.revision, label=replay)  # a replayed model is a label
         self.backend_name = choose_backend(config, self.spec)
         self.store = Store(config.db)
         self._pool: VerifierPool | None = None
@@ -107,8 +115,29 @@ class Runner:
             from . import distributed
 
             distributed.connect(config.ray)
-        self.sampling = Sampling(config.temperature, config.top_p, config.max_tokens or self.spec.max_tokens,
-                                 config.seed)
+        self.sampling_source: dict[str, str | None] = {}
+        if self.backend_name == "replay":
+            self.sampling = self._replay_sampling(_stated_fields(config) if stated is None else set(stated))
+        else:
+            self.sampling = Sampling(config.temperature, config.top_p, config.max_tokens or self.spec.max_tokens,
+                                     config.seed)
+
+    def _replay_sampling(self, stated: set[str]) -> Sampling:
+        """The protocol the replay files say they were sampled with; a field they do not state comes from the
+        command line when given there, else stays None (unknown), never the R1 defaults."""
+        backend = self.backend()
+        found = backend.protocol() if hasattr(backend, "protocol") else {}
+        where = getattr(getattr(backend, "file_protocol", None), "where", {})
+        values: dict[str, Any] = {}
+        for name in ("temperature", "top_p", "max_tokens"):
+            flag = getattr(self.config, name) if name in stated else None
+            if flag is not None and found.get(name) is not None and float(flag) != float(found[name]):
+                raise UsageError(f"--{name.replace('_', '-')} {flag}, but {where[name]} says {found[name]}: the "
+                                 "file's protocol is what produced its completions; drop the flag")
+            values[name] = found.get(name) if found.get(name) is not None else flag
+            self.sampling_source[name] = (where.get(name) if found.get(name) is not None
+                                          else f"--{name.replace('_', '-')}" if flag is not None else None)
+        return Sampling(values["temperature"], values["top_p"], values["max_tokens"], self.config.seed)
 
     @property
     def pool(self) -> VerifierPool:
@@ -249,7 +278,8 @@ class Runner:
         """Generate `requests` into `flush` (which writes the store): through the local backend, or under --ray
         through the engine actors, the driver still the only writer; the engines are stopped after."""
         if not self.config.ray:
-            stream_to_store(self.backend().generate(requests, self.sampling), len(requests), desc, flush)
+            stream_to_store(self.backend().generate(requests, self.sampling), len(requests), desc, flush,
+                            backend=self.backend())
             return
         from . import distributed
 
@@ -280,9 +310,17 @@ class Runner:
             "problem_id": r.problem_id, "run_id": run_id, "backend": self.backend_name,
             "messages": json.dumps(list(r.messages), ensure_ascii=False), "prompt_text": c.prompt_text,
             "completion": c.text, "reasoning": c.reasoning, "finish_reason": c.finish_reason,
-            "think_prefilled": self.spec.think_prefilled or prompt_opens_think(c.prompt_text),
+            "think_prefilled": self.think_prefilled(c),
             "prompt_tokens": c.prompt_tokens, "completion_tokens": c.completion_tokens, "seed": r.seed,
         }
+
+    def think_prefilled(self, c: Completion) -> bool:
+        """Whether the prompt opened <think> for this completion. A replayed file's template is unknown (the
+        registry's template today may not be the one that produced the file), so its text decides: a text that
+        closes a thinking section it never opened began inside one."""
+        if self.backend_name == "replay":
+            return _starts_inside_think(c.text)
+        return self.spec.think_prefilled or prompt_opens_think(c.prompt_text)
 
     # ---- verification --------------------------------------------------------------------
     def verify_stored(self, bench: Benchmark, problems: list[Problem]) -> None:
@@ -329,7 +367,7 @@ class Runner:
             "run_id": run_id, "model": asdict(self.spec), "cluster": cluster, "benchmark": bench.name, "benchmark_source": bench.source,
             "data_version": bench.data_version(problems), "data_sha256": bench.data_sha256(self.config.data),
             "problems_sha256": bench.problems_sha256(problems), "data_source": self.data_sources.get(bench.name),
-            "k": k, "sampling": self.sampling.to_dict(),
+            "k": k, "sampling": self.sampling.to_dict(), "sampling_source": self.sampling_source or None,
             "sampling_hash": self.sampling.hash, "backend": self.backend_name, "backend_info": backend_info,
             "prompt_version": PROMPT_VERSION, "verifier": bench.verifier, "verifier_version": VERIFIER_VERSION,
             "verifier_options": eval_verifier_options(bench.verifier),
@@ -348,6 +386,17 @@ def _check_data_revisions(config: RunConfig, names: list[str]) -> None:
         if config.data.get(name):
             raise UsageError(f"--data-revision {name}=... has no effect: --data {name}={config.data[name]} reads a "
                              "local file; drop one of the two")
+
+
+def _stated_fields(config: RunConfig) -> set[str]:
+    """The sampling fields a programmatic caller set: those that differ from RunConfig's defaults."""
+    default = RunConfig()
+    return {name for name in ("temperature", "top_p", "max_tokens") if getattr(config, name) != getattr(default, name)}
+
+
+def _starts_inside_think(text: str | None) -> bool:
+    """A replayed text that closes a thinking section it never opened began after a template's `<think>`."""
+    return bool(text) and "</think>" in text and "<think>" not in text
 
 
 def _invocation(manifest: dict[str, Any]) -> dict[str, Any]:

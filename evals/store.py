@@ -205,7 +205,8 @@ class Store:
     def scored(self, model: str, revision: str, sampling_hash: str, problems: dict[str, list], k: int,
                answer: tuple[str, str], signals: tuple[Sequence[str], str]) -> list[dict[str, Any]]:
         """One row per stored sample (index < k) of `problems` ({"prompt_hash": [...], "pid": [...]}), ordered
-        by (pid, sample_index): the sample's problem_id (pid), finish and tokens, its `answer` verdict
+        by (pid, sample_index): the sample's problem_id (pid), finish and tokens, whether it has a thinking
+        section (`thinks`: prefilled, written, or a separate reasoning channel), its `answer` verdict
         (verifier, version), and for each verifier of `signals` (names, version) `<name>_score`,
         `<name>_correct` and `<name>_reason`; NULL where a verdict is missing."""
         names, version = signals
@@ -214,6 +215,9 @@ class Store:
         joins = "".join(f" LEFT JOIN verdicts_of(?, ?) g{i} USING ({_KEY_SQL})" for i in range(len(names)))
         return self.query(
             f"""SELECT p.pid AS problem_id, s.sample_index, s.finish_reason, s.completion_tokens,
+                       (coalesce(s.think_prefilled, false) OR coalesce(s.reasoning, '') <> ''
+                        OR contains(coalesce(s.completion, ''), '</think>')
+                        OR contains(coalesce(s.completion, ''), '<think>')) AS thinks,
                        v.correct, v.score, v.reason, v.extracted, v.normalized{columns}
                 FROM samples s JOIN _problems p USING (prompt_hash)
                 LEFT JOIN verdicts_of(?, ?) v USING ({_KEY_SQL}){joins}

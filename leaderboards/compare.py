@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from evals.metrics import Estimate
 
-from .measured import Run, estimates, protocol_notes
+from .measured import Run, estimates, other_protocol, protocol_notes
 from .reference import Reference, lookup
 
 __all__ = ["Comparison", "compare", "delta_and_flag", "registry_name"]
@@ -28,7 +28,8 @@ class Comparison:
     references: tuple[Reference, ...]  # the paper's value(s) for this model, benchmark and metric
     delta: float | None  # ours - paper, percentage points
     outside: bool | None  # the paper's value is outside our interval; None when there is nothing to compare
-    protocol: str  # how the run departs from the paper's protocol
+    protocol: str  # the run's sampling protocol and how it departs from the paper's
+    other_protocol: bool = False  # sampled (or maybe sampled: unknown) otherwise than the paper: not like for like
 
     @property
     def paper(self) -> float | None:
@@ -65,7 +66,7 @@ def compare(runs: list[Run], references: list[Reference]) -> list[Comparison]:
         for metric, ours in estimates(run):
             refs = tuple(lookup(references, name, run.benchmark, metric))
             delta, outside = delta_and_flag(ours, refs[0].value if refs else None)
-            rows.append(Comparison(run, metric, ours, refs, delta, outside, notes))
+            rows.append(Comparison(run, metric, ours, refs, delta, outside, notes, other_protocol(run)))
     return rows
 
 

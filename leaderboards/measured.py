@@ -19,7 +19,7 @@ from evals.errors import DataError
 from evals.metrics import Estimate
 
 __all__ = ["NOT_RECORDED", "Run", "StoreError", "check_store", "estimates", "load_runs", "manifest_fields",
-           "protocol_notes"]
+           "other_protocol", "protocol_notes", "protocol_text", "sampling_of"]
 
 NOT_RECORDED = "not recorded"
 R1_SAMPLING = {key: getattr(R1_PROTOCOL, key) for key in ("temperature", "top_p", "max_tokens")}
@@ -160,15 +160,41 @@ def manifest_fields(run: Run) -> dict[str, str]:
     }
 
 
+def sampling_of(run: Run) -> dict[str, Any]:
+    return run.result.get("sampling") or run.manifest.get("sampling") or {}
+
+
+def protocol_text(sampling: dict[str, Any]) -> str:
+    """Temperature, top-p and token budget as recorded ("?" where the run's source did not say)."""
+    def show(key: str) -> str:
+        value = sampling.get(key)
+        return "?" if value is None else f"{value:,}" if key == "max_tokens" else f"{value:g}"
+
+    return f"T {show('temperature')}, top-p {show('top_p')}, {show('max_tokens')} tokens"
+
+
+def other_protocol(run: Run) -> bool:
+    """The run was sampled (or may have been: unknown) under another protocol than the paper's."""
+    sampling = sampling_of(run)
+    return any(sampling.get(key) is None or sampling[key] != want for key, want in R1_SAMPLING.items())
+
+
+R1_TEXT = protocol_text(R1_SAMPLING)
+
+
 def protocol_notes(run: Run, default_k: int | None) -> str:
-    """How this run departs from the paper's protocol (so a gap to the paper can be read fairly)."""
+    """The run's sampling protocol, then how it departs from the paper's (so a gap can be read fairly)."""
     m, r = run.manifest, run.result
     config = m.get("config") or {}
-    sampling = r.get("sampling") or m.get("sampling") or {}
-    notes = [f"{key} {sampling[key]}" for key, want in R1_SAMPLING.items()
-             if key in sampling and sampling[key] != want]
+    sampling = sampling_of(run)
     if not sampling:
-        notes.append("sampling not recorded")
+        notes = ["sampling not recorded"]
+    elif other_protocol(run):
+        unknown = [key for key in R1_SAMPLING if sampling.get(key) is None]
+        notes = [protocol_text(sampling) + f" (not the paper's {R1_TEXT}"
+                 + (f"; {', '.join(unknown)} unknown" if unknown else "") + ")"]
+    else:
+        notes = [protocol_text(sampling)]
     if config.get("limit") is not None:
         notes.append(f"first {config['limit']} problems")
     shard = config.get("shard") or [0, 1]
@@ -181,7 +207,7 @@ def protocol_notes(run: Run, default_k: int | None) -> str:
         notes.append(f"k={run.k} (R1: {default_k})")
     if run.note:
         notes.append(run.note)
-    return "; ".join(notes) or "R1 protocol"
+    return "; ".join(notes)
 
 
 def _invocations(manifest: dict[str, Any]) -> str:

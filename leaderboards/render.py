@@ -70,7 +70,7 @@ def html_table(table: Table) -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in table.headers)
     rows = []
     for row in table.rows:
-        cells = "".join(f'<td class="flag">{html.escape(c)}</td>' if c == FLAG_OUTSIDE else f"<td>{html.escape(c)}</td>"
+        cells = "".join(f'<td class="flag">{html.escape(c)}</td>' if FLAG_OUTSIDE in c else f"<td>{html.escape(c)}</td>"
                         for c in row)
         rows.append(f"<tr>{cells}</tr>")
     return (f'<table class="sortable" id="{html.escape(table.slug)}"><thead><tr>{head}</tr></thead>'

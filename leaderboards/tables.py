@@ -1,7 +1,7 @@
 """The leaderboard as plain tables of strings, one builder per section; the renderers only format them.
 
-Sections: our numbers beside the paper's, the manifest of every run, and the paper's tables as
-transcribed in leaderboards/data/paper_tables.json (with our registry name beside each model).
+Sections: the paper's Tables 2, 4 and 5 with our measured number beside each of the paper's (cited by
+title, arXiv id and table), then the long table (one row per run and metric) and the manifest of every run.
 """
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .compare import Comparison
-from .measured import Run, manifest_fields
+from .measured import Run, manifest_fields, protocol_text, sampling_of
 
-__all__ = ["Table", "comparison_table", "manifest_table", "paper_tables", "FLAG_OUTSIDE", "FLAG_INSIDE"]
+__all__ = ["PAPER", "Table", "comparison_table", "manifest_table", "ours_cell", "paper_tables", "FLAG_OUTSIDE",
+           "FLAG_INSIDE"]
 
 FLAG_OUTSIDE, FLAG_INSIDE, NONE = "OUTSIDE", "inside", "—"
 
@@ -28,7 +29,7 @@ class Table:
 
 def comparison_table(rows: list[Comparison]) -> Table:
     headers = ["model", "revision", "benchmark", "metric", "ours %", "95% CI", "paper %", "Δ pts", "paper vs CI",
-               "paper source", "n", "k", "protocol", "run"]
+               "paper source", "n", "k", "protocol (T, top-p, token budget; departures from the paper's)", "run"]
     body = []
     for c in rows:
         e = c.ours
@@ -40,12 +41,13 @@ def comparison_table(rows: list[Comparison]) -> Table:
             "; ".join(r.source for r in c.references) or NONE, str(e.n), str(c.run.k), c.protocol, c.run.run_id,
         ])
     return Table(
-        "Our numbers beside the paper's", headers, body, slug="comparison",
+        "All our numbers, one row per run and metric", headers, body, slug="comparison",
         intro=("One row per run and metric. ours: evals' estimate in percent ± half the 95% bootstrap interval "
                "over problems; Δ = ours − paper in percentage points; paper vs CI: OUTSIDE when the paper's "
                "number falls outside our interval. A model the paper did not evaluate has no paper value."),
-        notes=["Read a gap against the protocol column: fewer problems, fewer samples or a shorter token budget "
-               "than the paper's make the comparison indicative only."],
+        notes=["Read a gap against the protocol column: another temperature or token budget, fewer problems or "
+               "fewer samples than the paper's make the comparison indicative only (replayed files record the "
+               "protocol they state, '?' where they state none)."],
     )
 
 
@@ -60,23 +62,84 @@ def manifest_table(runs: list[Run]) -> Table:
     )
 
 
-def paper_tables(data: dict[str, Any]) -> list[Table]:
-    """The paper's Tables 2, 4 and 5 as printed, with our registry names and benchmark names added."""
+PAPER = ("DeepSeek-AI (2025), “DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via Reinforcement Learning”, "
+         "arXiv:2501.12948")
+
+
+def ours_cell(found: list[Comparison]) -> str:
+    """Our measurement(s) for one paper cell: value [95% CI], Δ to the paper and whether the paper's number is
+    inside our interval; a run sampled under another protocol says which, so nobody reads it as like for like."""
+    cells = []
+    for c in found:
+        e = c.ours
+        text = f"{e.value * 100:.1f} [{e.low * 100:.1f}, {e.high * 100:.1f}]"
+        if c.delta is not None:
+            text += f", Δ {c.delta:+.1f}"
+        if c.outside is not None:
+            text += f", {FLAG_OUTSIDE if c.outside else FLAG_INSIDE}"
+        if c.other_protocol:
+            text += f"; other protocol: {protocol_text(sampling_of(c.run))}"
+        if len(found) > 1:
+            text += f" ({c.run.run_id})"
+        cells.append(text)
+    return "; ".join(cells) or NONE
+
+
+def paper_tables(data: dict[str, Any], comparisons: list[Comparison] | None = None) -> list[Table]:
+    """The paper's Tables 2, 4 and 5 as printed, with our measured number in a cell beside each of the paper's
+    numbers we measured (a column "ours" after each column of Tables 2 and 5 that we measured for some row,
+    after each model column of Table 4 whose model we ran); without ``comparisons``, the paper's tables alone."""
+    from .compare import registry_name
+
     models: dict[str, str | None] = data["models"]
+    ours: dict[tuple[str, str, str], list[Comparison]] = {}
+    for c in comparisons or []:
+        ours.setdefault((registry_name(c.run.model), c.run.benchmark, c.metric), []).append(c)
+
+    def measured(model: str | None, benchmark: str | None, metric: str) -> list[Comparison]:
+        return ours.get((model or "", benchmark or "", metric), [])
+
+    with_ours = comparisons is not None
     out = []
     for t in data["tables"]:
         if t["rows_are"] == "models":
-            headers = ["model (paper)", "ours"] + [
-                f"{c['label']} [{c['benchmark'] or NONE}]" for c in t["columns"]]
-            rows = [[r["label"], models.get(r["label"]) or NONE] + [_num(v) for v in r["values"]] for r in t["rows"]]
-        else:
-            headers = ["benchmark (paper)", "ours"] + [
-                f"{m} ({models[m]})" if models.get(m) else m for m in t["columns"]]
-            rows = [[r["label"], f"{r['benchmark']} {r['metric']}" if r["benchmark"] else NONE]
-                    + [_num(v) for v in r["values"]] for r in t["rows"]]
+            headers = ["model (paper)", "our name"]
+            ran = [c["label"] for c in t["columns"] if any(measured(models.get(r["label"]), c["benchmark"], c["metric"])
+                                                           for r in t["rows"])]
+            for c in t["columns"]:
+                headers += [f"{c['label']} [{c['benchmark'] or NONE}]"] + ([f"ours: {c['label']}"] if c["label"] in ran else [])
+            rows = []
+            for r in t["rows"]:
+                row = [r["label"], models.get(r["label"]) or NONE]
+                for c, v in zip(t["columns"], r["values"]):
+                    row.append(_num(v))
+                    if c["label"] in ran:
+                        row.append(ours_cell(measured(models.get(r["label"]), c["benchmark"], c["metric"])))
+                rows.append(row)
+        else:  # Table 4: rows are benchmarks, columns are models
+            ran = [m for m in t["columns"] if any(measured(models.get(m), r["benchmark"], r["metric"])
+                                                  for r in t["rows"])]
+            headers = ["benchmark (paper)", "our benchmark"]
+            for m in t["columns"]:
+                headers.append(f"{m} ({models[m]})" if models.get(m) else m)
+                if m in ran:
+                    headers.append(f"ours: {m}")
+            rows = []
+            for r in t["rows"]:
+                row = [r["label"], f"{r['benchmark']} {r['metric']}" if r["benchmark"] else NONE]
+                for m, v in zip(t["columns"], r["values"]):
+                    row.append(_num(v))
+                    if m in ran:
+                        row.append(ours_cell(measured(models.get(m), r["benchmark"], r["metric"])))
+                rows.append(row)
         slug = t["table"].lower().replace(" ", "-")
-        out.append(Table(f"Paper, {t['table']}: {t['caption']}", headers, rows, slug=slug,
-                         intro=f"Transcribed from {data['paper']} ({data['seed_text']}); '—' is the paper's '-'."))
+        out.append(Table(
+            f"Paper, {t['table']}: {t['caption']}", headers, rows, slug=slug,
+            intro=(f"{PAPER}, {t['table']}" + ("." if not with_ours else ", beside our numbers from this store. Each “ours” cell: pass@1 (or the "
+                   "column's metric) in percent [95% bootstrap interval over problems], Δ = ours − paper in "
+                   "points, and OUTSIDE when the paper's number is outside our interval; a run sampled under "
+                   "another protocol than the paper's (T 0.6, top-p 0.95, 32,768 tokens) says so. '—' is the "
+                   "paper's '-' or a number we did not measure."))))
     return out
 
 

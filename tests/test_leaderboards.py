@@ -18,7 +18,7 @@ from evals.metrics import Estimate
 from leaderboards.compare import delta_and_flag, registry_name
 from leaderboards.reference import DATA_FILE, load_references, load_tables, lookup
 
-from .conftest import ROOT, _evals_run
+from .conftest import ROOT, _evals_run, replay_file
 
 SEEDS = [ROOT.parent / "shared" / "seeds", Path("/work/shared/seeds")]
 PAPER = "002_e092d0405bf20f14.txt"
@@ -172,7 +172,8 @@ def test_shard_results_are_marked(lb_store, tmp_path):
     first.rename(db / "results" / (first.stem + "__shard0of2.json"))
     shutil.copy(db / "results" / (first.stem + "__shard0of2.json"), db / "results" / (first.stem + "__shard1of2.json"))
     notes = {c.protocol for c in compare(load_runs(db), load_references()) if c.run.model == "test/fake"}
-    assert notes == {"first 6 problems; k=2 (R1: 4); one of 2 shard results (--recompute merges them)"}
+    assert notes == {"T 0.6, top-p 0.95, 32,768 tokens; first 6 problems; k=2 (R1: 4); one of 2 shard results "
+                     "(--recompute merges them)"}
 
 
 @pytest.mark.slow
@@ -377,3 +378,41 @@ def test_html_sorts_in_a_real_browser(built, tmp_path):
         assert column() == sorted(column(), reverse=True)
     finally:
         driver.quit()
+
+
+@pytest.mark.slow
+def test_our_numbers_sit_in_the_papers_own_tables_and_the_paper_is_cited(lb_store, built):
+    md, page = built["leaderboard.md"], built["leaderboard.html"]
+    results = _results(lb_store)
+    ours = results[("deepseek-r1-distill-qwen-7b", "math500")]["pass@1"]
+    table5 = md[md.index("## Paper, Table 5"):md.index("## All our numbers")]
+    header = next(line for line in table5.splitlines() if line.startswith("| model (paper)"))
+    cells = header.split(" | ")
+    assert cells[cells.index("MATH-500 pass@1 [math500]") + 1] == "ours: MATH-500 pass@1"  # cell beside cell
+    assert "ours: GPQA Diamond pass@1" not in header  # a column we measured for nobody gets no "ours"
+    row = next(line for line in table5.splitlines() if line.startswith("| DeepSeek-R1-Distill-Qwen-7B |")).split(" | ")
+    cell = row[cells.index("ours: MATH-500 pass@1")]
+    assert row[cells.index("MATH-500 pass@1 [math500]")] == "92.8"
+    assert cell.startswith(f"{ours['value'] * 100:.1f} [{ours['low'] * 100:.1f}, {ours['high'] * 100:.1f}]")
+    assert f"Δ {ours['value'] * 100 - 92.8:+.1f}" in cell and "OUTSIDE" in cell and "other protocol" not in cell
+    other = next(line for line in table5.splitlines() if line.startswith("| DeepSeek-R1-Distill-Qwen-1.5B |"))
+    assert other.split(" | ")[cells.index("ours: MATH-500 pass@1")] == "—"  # a model we did not run
+    # the paper's tables first, the long table below; the paper cited, no internal path
+    assert md.index("## Paper, Table 2") < md.index("## All our numbers") < md.index("## Manifest")
+    for text in (md, page):
+        assert "arXiv:2501.12948" in text and "DeepSeek-R1: Incentivizing Reasoning Capability in LLMs via" in text
+        assert "seeds/" not in text and ".txt" not in text
+    assert "T 0.6, top-p 0.95, 32,768 tokens" in md  # the protocol column states temperature and budget
+
+
+@pytest.mark.slow
+def test_a_replay_under_another_protocol_is_flagged_in_the_paper_table(tmp_path):
+    from leaderboards.build import build
+
+    db = tmp_path / "store"
+    _evals_run(db, "--model", "deepseek-r1-distill-qwen-7b", "--replay", str(replay_file("tldr7b_math500_n1.json")),
+               "--benchmark", "math500", "--limit", "30", "-k", "1", "--max-tokens", "8192")
+    md = next(p for p in build(db, ("md",), tmp_path / "out")).read_text()
+    row = next(line for line in md.splitlines() if line.startswith("| DeepSeek-R1-Distill-Qwen-7B |"))
+    assert "other protocol: T 0.7, top-p ?, 8,192 tokens" in row
+    assert "T 0.7, top-p ?, 8,192 tokens (not the paper's T 0.6, top-p 0.95, 32,768 tokens; top_p unknown)" in md

@@ -24,7 +24,9 @@ def test_real_completions_get_signals_and_a_summary(tmp_path):
     assert signals["samples"] == 500
     assert signals["language_consistency"] > 0.99  # English traces of English prompts
     assert 0 < signals["loop_rate"] < 0.02  # real traces that end looping ("Wait, another way: ...")
-    assert signals["format_error_rate"] == 1.0  # this file kept the answers without their <think> sections
+    # 139 of these texts close a <think> the template opened (the format applies, and holds almost always); the
+    # others never think, so the <think> format says nothing about them (it was 100% "wrong" before)
+    assert signals["format_samples"] == 139 and signals["format_error_rate"] < 0.05
     counts = Store(db).query("SELECT verifier, count(*) AS n FROM verdicts GROUP BY verifier")
     assert {r["verifier"]: r["n"] for r in counts} == {"math": 500, **dict.fromkeys(SIGNALS, 500)}
     loops = Store(db).query("SELECT details FROM verdicts WHERE verifier = 'repetition' AND NOT correct")

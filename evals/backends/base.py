@@ -16,9 +16,10 @@ from ..config import R1_PROTOCOL
 
 @dataclass(frozen=True)
 class Sampling:
-    temperature: float = R1_PROTOCOL.temperature
-    top_p: float = R1_PROTOCOL.top_p
-    max_tokens: int = R1_PROTOCOL.max_tokens
+    # None: unknown (a replayed file that does not say how it was sampled); generating backends get numbers
+    temperature: float | None = R1_PROTOCOL.temperature
+    top_p: float | None = R1_PROTOCOL.top_p
+    max_tokens: int | None = R1_PROTOCOL.max_tokens
     seed: int = 0
 
     @property

@@ -3,10 +3,16 @@
 The slow but universal engine: it runs the embedded model on a CPU-only machine. Requests are
 batched by prompt length (left padding); a batch is seeded from its first request's seed, so a
 resumed run reproduces a batch only when it holds the same requests (vLLM seeds each request).
+
+`generate` runs in a worker thread and a per-step hook hands over each sequence the moment it writes
+its stop token, so completions (and the progress bar) arrive one by one, not a batch at a time; the
+hook also counts generated tokens (`on_tokens`, for tokens/s). Same call, same seed: same outputs.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import queue
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +46,8 @@ class HFBackend:
         self.model.eval()
         self.batch_size = batch_size
         self.stop_ids = self._stop_ids()
+        self.tokens_generated = 0
+        self.on_tokens: Callable[[int], None] | None = None  # called with the running total, once per step
 
     def _stop_ids(self) -> set[int]:
         ids = self.model.generation_config.eos_token_id
@@ -71,26 +79,79 @@ class HFBackend:
         enc = self.tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False).to(self.device)
         torch.manual_seed(requests[0].seed)
         sample = sampling.temperature > 0
+        width = enc["input_ids"].shape[1]
+        finished: queue.Queue = queue.Queue()
+        watcher = _FinishWatcher(self, width, finished)
         options: dict[str, Any] = {"do_sample": sample, "max_new_tokens": sampling.max_tokens,
-                                   "pad_token_id": self.tokenizer.pad_token_id, "eos_token_id": sorted(self.stop_ids)}
+                                   "pad_token_id": self.tokenizer.pad_token_id, "eos_token_id": sorted(self.stop_ids),
+                                   "stopping_criteria": [watcher]}
         if sample:
             options.update(temperature=sampling.temperature, top_p=sampling.top_p, top_k=0)
-        with torch.inference_mode():
-            out = self.model.generate(**enc, **options)
-        width = enc["input_ids"].shape[1]
-        for row, request in enumerate(requests):
-            tokens = out[row, width:].tolist()
-            stop = next((i for i, t in enumerate(tokens) if t in self.stop_ids), None)
-            kept = tokens if stop is None else tokens[:stop]
-            yield Completion(
-                request=request,
-                text=self.tokenizer.decode(kept, skip_special_tokens=True),
-                reasoning=None,
-                finish_reason="stop" if stop is not None else "length",
-                prompt_tokens=int(enc["attention_mask"][row].sum()),
-                completion_tokens=len(kept) + (stop is not None),
-                prompt_text=prompts[row],
-            )
+        outcome: dict[str, Any] = {}
+
+        def work() -> None:
+            try:
+                with torch.inference_mode():
+                    outcome["out"] = self.model.generate(**enc, **options)
+            except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+                outcome["error"] = exc
+            finally:
+                finished.put(None)
+
+        thread = threading.Thread(target=work, name="hf-generate", daemon=True)
+        thread.start()
+        try:
+            while (item := finished.get()) is not None:  # sequences that wrote their stop token, as they do
+                row, tokens = item
+                yield self._completion(requests[row], prompts[row], enc, row, tokens, stopped=True)
+            if "error" in outcome:
+                raise outcome["error"]
+            for row, request in enumerate(requests):  # the rest ran into the token budget
+                if row not in watcher.done:
+                    tokens = outcome["out"][row, width:].tolist()
+                    stop = next((i for i, t in enumerate(tokens) if t in self.stop_ids), None)
+                    yield self._completion(request, prompts[row], enc, row, tokens[:stop], stopped=stop is not None)
+        finally:
+            watcher.cancel = True  # Ctrl-C or a closed generator: the worker stops at its next step
+            thread.join()
+
+    def _completion(self, request: Request, prompt: str, enc: Any, row: int, kept: list[int],
+                    stopped: bool) -> Completion:
+        return Completion(
+            request=request,
+            text=self.tokenizer.decode(kept, skip_special_tokens=True),
+            reasoning=None,
+            finish_reason="stop" if stopped else "length",
+            prompt_tokens=int(enc["attention_mask"][row].sum()),
+            completion_tokens=len(kept) + stopped,
+            prompt_text=prompt,
+        )
 
     def close(self) -> None:
         self.model = None  # frees the weights before the next model loads
+
+
+class _FinishWatcher:
+    """A stopping criterion that never stops a sequence: after each step it hands each sequence that just wrote
+    a stop token to the caller (row, its tokens before the stop), and counts the step's new tokens."""
+
+    def __init__(self, backend: HFBackend, width: int, finished: queue.Queue) -> None:
+        self.backend, self.width, self.finished = backend, width, finished
+        self.done: set[int] = set()
+        self.cancel = False
+
+    def __call__(self, input_ids: Any, scores: Any, **_: Any) -> Any:
+        torch, backend = self.backend.torch, self.backend
+        last = input_ids[:, -1].tolist()
+        active = 0
+        for row, token in enumerate(last):
+            if row in self.done:
+                continue
+            active += 1
+            if token in backend.stop_ids:
+                self.done.add(row)
+                self.finished.put((row, input_ids[row, self.width:-1].tolist()))
+        backend.tokens_generated += active
+        if backend.on_tokens is not None:
+            backend.on_tokens(backend.tokens_generated)
+        return torch.full((input_ids.shape[0],), self.cancel, dtype=torch.bool, device=input_ids.device)

@@ -7,7 +7,9 @@ completion (or several, in lm-eval's `resps` and SkyThought's `responses`). Form
   `reasoning`, `finish_reason`, `completion_tokens`;
 - lm-eval `samples_*.jsonl`: `doc` (the problem) and `resps` (a list of lists of strings);
 - SkyThought result JSON: an object keyed by problem, each with `responses: {temperature: [{content}]}`.
-Records match problems by id first, then by whitespace-normalised problem text with the usual
+The file's sampling protocol (temperature, top-p, token budget) and what its token counts count are
+read by `replay_protocol`; a completion whose token count reaches the budget is `finish_reason`
+"length" (truncated), unless the record says otherwise. Records match problems by id first, then by whitespace-normalised problem text with the usual
 instruction sentences removed, then by letters and digits only, and last by the most similar such
 key above a cutoff (other tools transcribe the same problem with other TeX); fuzzy pairings are
 listed on stderr. Nothing is generated: an unmatched request yields nothing.
@@ -25,6 +27,7 @@ from typing import Any
 from evals.records import read_records
 
 from .base import Completion, Request, Sampling
+from .replay_protocol import FileProtocol, record_protocol, summary_protocol, token_count_kind
 
 ID_FIELDS = ("problem_id", "unique_id", "id")
 TEXT_FIELDS = ("problem", "question", "problem_text", "prompt")
@@ -73,6 +76,13 @@ def _completions(row: dict[str, Any]) -> list[dict[str, Any]]:
              "completion_tokens": row.get("completion_tokens"), "sample_index": row.get("sample_index")}]
 
 
+def _cut_at_budget(tokens: Any, budget: int | None) -> str | None:
+    """A completion as long as the token budget was cut there: "length" (the verifiers then say truncated)."""
+    if tokens is None or not budget:
+        return None
+    return "length" if int(tokens) >= int(budget) else None
+
+
 class ReplayBackend:
     name = "replay"
 
@@ -84,16 +94,37 @@ class ReplayBackend:
         self.by_text: dict[str, list[dict]] = defaultdict(list)
         self.by_loose: dict[str, list[dict]] = defaultdict(list)
         self.fuzzy: dict[str, str] = {}  # problem id -> the replay text it was paired with
+        self.file_protocol = FileProtocol()
+        self.token_counts: dict[str, str] = {}  # file -> what its completion_tokens count
         for path in self.files:
             if not path.exists():
                 raise FileNotFoundError(f"replay file {path} does not exist")
+            self.file_protocol.add(summary_protocol(path), f"{path.with_name('summary.json')}")
+            loaded: list[dict] = []
             for number, row in read_records(path):
-                self._index(path, number, row)
+                loaded.extend(self._index(path, number, row))
+            self._check_token_counts(path, loaded)
 
-    def _index(self, path: Path, number: int, row: Any) -> None:
+    def _check_token_counts(self, path: Path, completions: list[dict]) -> None:
+        """Drop counts that are words or characters, not tokens (SkyThought's legacy token_usages)."""
+        counted = [c for c in completions if c.get("completion_tokens") is not None]
+        kind = token_count_kind((c["text"], c["completion_tokens"]) for c in counted)
+        self.token_counts[str(path)] = kind
+        if kind in ("words", "characters"):
+            print(f"[replay] {path}: completion_tokens count {kind}, not tokens (equal to the text's {kind} on "
+                  f"all {len(counted)} records); dropped", file=sys.stderr)
+            for c in counted:
+                c["completion_tokens"] = None
+
+    def protocol(self) -> dict[str, Any]:
+        """What the files say they were sampled with: temperature, top_p, max_tokens (None: not stated)."""
+        return self.file_protocol.as_dict()
+
+    def _index(self, path: Path, number: int, row: Any) -> list[dict]:
         if not isinstance(row, dict):
             raise ValueError(f"{path}: record {number} is not an object")
         doc = row.get("doc") if isinstance(row.get("doc"), dict) else row
+        self.file_protocol.add(record_protocol(row), f"{path}: record {number}")
         completions = _completions(row)
         if not completions:
             raise ValueError(f"{path}: record {number} has no completion (expected one of {COMPLETION_FIELDS})")
@@ -106,9 +137,11 @@ class ReplayBackend:
             if text is not None:
                 self.by_text[normalize_problem(text)].append(c)
                 self.by_loose[loose_key(text)].append(c)
+        return completions
 
     def describe(self) -> dict[str, Any]:
-        return {"engine": "replay", "files": [str(f) for f in self.files]}
+        return {"engine": "replay", "files": [str(f) for f in self.files], "file_protocol": self.protocol(),
+                "protocol_source": dict(self.file_protocol.where), "token_counts": self.token_counts}
 
     def _closest(self, request: Request) -> list[dict] | None:
         """The replay problem whose loose key is most similar, if similar enough (reported on stderr)."""
@@ -140,8 +173,9 @@ class ReplayBackend:
             if found is None:
                 missing += 1
                 continue
-            yield Completion(request, found["text"], found.get("reasoning"), found.get("finish_reason"), None,
-                             found.get("completion_tokens"), None)
+            tokens = found.get("completion_tokens")
+            yield Completion(request, found["text"], found.get("reasoning"),
+                             found.get("finish_reason") or _cut_at_budget(tokens, sampling.max_tokens), None, tokens, None)
         if self.fuzzy:
             print(f"[replay] {len(self.fuzzy)} problems matched by similar text: {sorted(self.fuzzy)}", file=sys.stderr)
         if missing:

@@ -58,4 +58,6 @@ def sample_for_verifier(completion: str, reasoning: str | None, think_prefilled:
     separately goes back inside <think>…</think>, so the answer region is read as in one completion."""
     if reasoning:
         return f"{THINK_OPEN}{reasoning}{THINK_CLOSE}{completion}", False
-    return completion, think_prefilled
+    # A text that opens <think> itself (DeepSeek-R1's own outputs, stored with the tag) was not prefilled,
+    # whatever the model's template does today: its format is <think>…</think>answer.
+    return completion, think_prefilled and not completion.lstrip().startswith(THINK_OPEN)

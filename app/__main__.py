@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> None:
     if argv[:1] == ["export"]:
         from .export import main as export
 
-        return export(argv[1:])
+        sys.exit(export(argv[1:]))
     args = parse(argv)
     os.environ["R1_EVALS_APP_DB"] = str(Path(args.db).resolve())
     if args.curation:

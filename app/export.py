@@ -13,7 +13,6 @@ import argparse
 import datetime as dt
 import html
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -158,5 +157,6 @@ def _dispatch(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> None:
-    sys.exit(report_errors(_dispatch, parse(argv)))
+def main(argv: list[str] | None = None) -> int:
+    """The exit code; `python -m app export` (app/__main__.py) exits with it."""
+    return report_errors(_dispatch, parse(argv))

@@ -147,7 +147,8 @@ def test_malformed_replay_file_names_file_and_line(tmp_path):
     bad.write_text('{"problem": "x", "completion": "y"}\n{not json\n')
     done = evals("run", "--model", "test/fake", "--backend", "replay", "--replay", str(bad), "--benchmark",
                  "math500", "--db", str(tmp_path / "db"))
-    assert done.returncode == 2 and f"{bad}:2" in done.stderr
+    # a DataError (evals/errors.py): exit 1 with the file and line, no traceback
+    assert done.returncode == 1 and f"{bad}:2" in done.stderr
 
 
 def test_rescore_lists_flips_and_show_recomputes(tmp_path):

@@ -14,7 +14,7 @@ from evals.metrics import Estimate
 from .measured import Run, estimates, other_protocol, protocol_notes
 from .reference import Reference, lookup
 
-__all__ = ["Comparison", "compare", "delta_and_flag", "registry_name"]
+__all__ = ["Comparison", "compare", "delta_and_flag", "factor", "registry_name", "shown"]
 
 # Float noise from scaling fractions to percent must not flip the flag at the interval's edge.
 _EDGE = 1e-9
@@ -36,15 +36,33 @@ class Comparison:
         return self.references[0].value if self.references else None
 
 
-def delta_and_flag(ours: Estimate, paper: float | None) -> tuple[float | None, bool | None]:
-    """(ours - paper, paper outside [low, high]) in percent; None where there is no paper value or no
-    interval (a NaN interval cannot exclude anything)."""
+# Metrics printed in their own units (a Codeforces rating); every other estimate is a fraction printed in percent.
+OWN_UNITS = frozenset({"rating"})
+
+
+def factor(metric: str) -> float:
+    """What an estimate of ``metric`` is multiplied by to be printed (and compared with the paper's number)."""
+    return 1.0 if metric in OWN_UNITS else 100.0
+
+
+def shown(metric: str, ours: Estimate) -> str:
+    """``"43.3 [38.1, 48.5]"``: value and 95% interval in the units the paper prints."""
+    f = factor(metric)
+    if math.isnan(ours.low) or math.isnan(ours.high):
+        return f"{ours.value * f:.1f}"
+    return f"{ours.value * f:.1f} [{ours.low * f:.1f}, {ours.high * f:.1f}]"
+
+
+def delta_and_flag(ours: Estimate, paper: float | None, metric: str = "") -> tuple[float | None, bool | None]:
+    """(ours - paper, paper outside [low, high]) in the paper's units (percentage points, or rating points);
+    None where there is no paper value or no interval (a NaN interval cannot exclude anything)."""
     if paper is None or math.isnan(ours.value):
         return None, None
-    delta = ours.value * 100 - paper
+    f = factor(metric)
+    delta = ours.value * f - paper
     if math.isnan(ours.low) or math.isnan(ours.high):
         return delta, None
-    return delta, bool(paper < ours.low * 100 - _EDGE or paper > ours.high * 100 + _EDGE)
+    return delta, bool(paper < ours.low * f - _EDGE or paper > ours.high * f + _EDGE)
 
 
 def registry_name(model: str) -> str:
@@ -65,7 +83,7 @@ def compare(runs: list[Run], references: list[Reference]) -> list[Comparison]:
         name = registry_name(run.model)
         for metric, ours in estimates(run):
             refs = tuple(lookup(references, name, run.benchmark, metric))
-            delta, outside = delta_and_flag(ours, refs[0].value if refs else None)
+            delta, outside = delta_and_flag(ours, refs[0].value if refs else None, metric)
             rows.append(Comparison(run, metric, ours, refs, delta, outside, notes, other_protocol(run)))
     return rows
 

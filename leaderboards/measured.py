@@ -115,12 +115,12 @@ def estimates(run: Run) -> list[tuple[str, Estimate]]:
 
 def rating_estimates(block: dict[str, Any]) -> list[tuple[str, Estimate]]:
     """A Codeforces run's rating and percentile (evals.contest_rating), beside the paper's columns.
-    Every leaderboard number is shown x100 (percent), so the rating is kept in hundreds: 15.23 shows as
-    1523; its interval is the spread over samples, the percentile has none."""
+    The rating is kept in rating points (compare.OWN_UNITS), the percentile as a fraction like every rate;
+    the rating's interval is its spread over samples, the percentile has none."""
     if "value" not in block:
         return []
     low, high = block["interval"]
-    out = [("rating", Estimate(block["value"] / 100, low / 100, high / 100, int(block["contests"])))]
+    out = [("rating", Estimate(float(block["value"]), float(low), float(high), int(block["contests"])))]
     if block.get("percentile") is not None:
         out.append(("percentile", Estimate(block["percentile"] / 100, float("nan"), float("nan"), int(block["contests"]))))
     return out

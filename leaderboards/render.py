@@ -9,7 +9,7 @@ import html
 import io
 import math
 
-from .compare import Comparison
+from .compare import Comparison, factor
 from .measured import Run, manifest_fields
 from .reference import Reference
 from .tables import FLAG_OUTSIDE, Table
@@ -100,19 +100,19 @@ def _csv(header: list[str], rows: list[list[object]]) -> str:
     return buffer.getvalue()
 
 
-def _pct(x: float) -> str:
-    return "" if math.isnan(x) else f"{x * 100:.4f}"
+def _pct(x: float, metric: str) -> str:
+    return "" if math.isnan(x) else f"{x * factor(metric):.4f}"
 
 
 def comparison_csv(rows: list[Comparison]) -> str:
-    """One line per (run, metric), numbers in percent, the run's manifest fields alongside."""
+    """One line per (run, metric), numbers in percent (a rating in rating points), the run's manifest fields alongside."""
     fields = list(manifest_fields(Run({})))
     header = ["benchmark", "metric", "ours", "ci_low", "ci_high", "paper", "delta", "paper_outside_ci",
               "paper_source", "n", "protocol"] + [f.replace(" ", "_") for f in fields]
     body = []
     for c in rows:
         manifest = manifest_fields(c.run)
-        body.append([c.run.benchmark, c.metric, _pct(c.ours.value), _pct(c.ours.low), _pct(c.ours.high),
+        body.append([c.run.benchmark, c.metric, _pct(c.ours.value, c.metric), _pct(c.ours.low, c.metric), _pct(c.ours.high, c.metric),
                      "" if c.paper is None else c.paper, "" if c.delta is None else f"{c.delta:.4f}",
                      "" if c.outside is None else str(c.outside).lower(),
                      "; ".join(r.source for r in c.references), c.ours.n, c.protocol]

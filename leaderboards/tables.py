@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .compare import Comparison
+from .compare import Comparison, factor, shown
 from .measured import Run, manifest_fields, protocol_text, sampling_of
 
 __all__ = ["PAPER", "Table", "comparison_table", "manifest_table", "ours_cell", "paper_tables", "FLAG_OUTSIDE",
@@ -28,27 +28,35 @@ class Table:
 
 
 def comparison_table(rows: list[Comparison]) -> Table:
-    headers = ["model", "revision", "benchmark", "metric", "ours %", "95% CI", "paper %", "Δ pts", "paper vs CI",
+    headers = ["model", "revision", "benchmark", "metric", "ours", "95% CI", "paper", "Δ pts", "paper vs CI",
                "paper source", "n", "k", "protocol (T, top-p, token budget; departures from the paper's)", "run"]
     body = []
     for c in rows:
         e = c.ours
         body.append([
-            c.run.model, str(c.run.result.get("revision") or "?"), c.run.benchmark, c.metric, str(e),
-            f"[{e.low * 100:.1f}, {e.high * 100:.1f}]", NONE if c.paper is None else _num(c.paper),
+            c.run.model, str(c.run.result.get("revision") or "?"), c.run.benchmark, c.metric, _plus_minus(c.metric, e),
+            f"[{e.low * factor(c.metric):.1f}, {e.high * factor(c.metric):.1f}]", NONE if c.paper is None else _num(c.paper),
             NONE if c.delta is None else f"{c.delta:+.1f}",
             NONE if c.outside is None else (FLAG_OUTSIDE if c.outside else FLAG_INSIDE),
             "; ".join(r.source for r in c.references) or NONE, str(e.n), str(c.run.k), c.protocol, c.run.run_id,
         ])
     return Table(
         "All our numbers, one row per run and metric", headers, body, slug="comparison",
-        intro=("One row per run and metric. ours: evals' estimate in percent ± half the 95% bootstrap interval "
+        intro=("One row per run and metric. ours: evals' estimate in percent (a rating in rating points) ± half the 95% bootstrap interval "
                "over problems; Δ = ours − paper in percentage points; paper vs CI: OUTSIDE when the paper's "
                "number falls outside our interval. A model the paper did not evaluate has no paper value."),
         notes=["Read a gap against the protocol column: another temperature or token budget, fewer problems or "
                "fewer samples than the paper's make the comparison indicative only (replayed files record the "
                "protocol they state, '?' where they state none)."],
     )
+
+
+def _plus_minus(metric: str, e: Any) -> str:
+    """``"43.3 ± 5.1"``: Estimate's own text in percent, or the same in the metric's units (a rating)."""
+    if factor(metric) == 100:
+        return str(e)
+    half = (e.high - e.low) / 2 * factor(metric)
+    return f"{e.value * factor(metric):.1f}" + ("" if half != half else f" ± {half:.1f}")
 
 
 def manifest_table(runs: list[Run]) -> Table:
@@ -72,7 +80,7 @@ def ours_cell(found: list[Comparison]) -> str:
     cells = []
     for c in found:
         e = c.ours
-        text = f"{e.value * 100:.1f} [{e.low * 100:.1f}, {e.high * 100:.1f}]"
+        text = shown(c.metric, e)
         if c.delta is not None:
             text += f", Δ {c.delta:+.1f}"
         if c.outside is not None:

@@ -365,7 +365,7 @@ def test_html_sorts_in_a_real_browser(built, tmp_path):
     try:
         driver.get(page.as_uri())
         table = driver.find_element(By.ID, "comparison")
-        header = table.find_elements(By.TAG_NAME, "th")[4]  # "ours %"
+        header = table.find_elements(By.TAG_NAME, "th")[4]  # "ours"
         assert header.text.startswith("ours")
 
         def column() -> list[float]:

@@ -12,7 +12,7 @@ from typing import Any, Literal
 # so a re-score adds verdicts instead of overwriting them.
 VERIFIER_VERSION = "0.2.0"  # 0.2.0: issue 16 (factorials, degrees, labels, lists, equations, cheap-first equality, unevaluated answers, multiple-choice reading)
 # The text signals (language, format, repetition, readability) move independently of the answer graders.
-SIGNALS_VERSION = "0.2.0"  # 0.2.0: language counted in words in every script, target from the bare question; repetition on the reasoning (as curation)
+SIGNALS_VERSION = "0.3.0"  # 0.3.0: a text that opens <think> itself is not prefilled (format); 0.2.0: language in words in every script, target from the bare question; repetition on the reasoning
 
 Reason = Literal[
     "correct",

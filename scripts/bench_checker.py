@@ -16,27 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-# testlib's checkers/wcmp.cpp (MikeMirzayanov/testlib, MIT), as shipped checkers use it
-WCMP = r'''#include "testlib.h"
-using namespace std;
-int main(int argc, char *argv[]) {
-    setName("compare sequences of tokens");
-    registerTestlibCmd(argc, argv);
-    int n = 0;
-    string j, p;
-    while (!ans.seekEof() && !ouf.seekEof()) {
-        n++;
-        ans.readWordTo(j);
-        ouf.readWordTo(p);
-        if (j != p)
-            quitf(_wa, "%d%s words differ - expected: '%s', found: '%s'", n, englishEnding(n).c_str(),
-                  compress(j).c_str(), compress(p).c_str());
-    }
-    if (ans.seekEof() && ouf.seekEof())
-        quitf(_ok, "%d tokens", n);
-    quitf(_wa, "different number of tokens");
-}
-'''
+# testlib's checkers/wcmp.cpp (MikeMirzayanov/testlib, MIT), as shipped checkers use it; provenance in the
+# fixture folder's README
+WCMP = (Path(__file__).resolve().parents[1] / "tests/fixtures/codeforces_real/checkers/wcmp.cpp").read_text()
 SOLUTION = "a, b = map(int, input().split())\nprint(a + b)\n"
 
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import ray
@@ -25,7 +26,9 @@ from .errors import R1EvalsError, SetupError
 from .verifiers import Verdict, VerifierPool
 
 GENERATE_CHUNK = 8  # units per engine call: small, so a dead replica costs little and work balances
-VERIFY_CHUNK = 16  # items per verifier actor call
+VERIFY_CHUNK = 16  # items per verifier actor call until the items' cost is known, and the smallest chunk
+VERIFY_CALL_S = 0.25  # then chunks of about this much work: a Ray call's fixed cost (~ms) stays ~1% of it
+PIPELINE = 2  # chunks in flight per actor: the next waits at the actor while the driver handles a result
 MAX_ATTEMPTS = 3  # a chunk lost this many times to dead actors or nodes stops the run, naming its units
 # the errors that mean an actor, worker or node died (the work itself may be fine: redo it elsewhere)
 LOST_ERRORS = (RayActorError, ActorDiedError, ActorUnavailableError, NodeDiedError, WorkerCrashedError)
@@ -81,9 +84,13 @@ class _Verifier:
 
     def __init__(self, timeout: float) -> None:
         self.pool = VerifierPool(workers=1, timeout=timeout)
+        self.pool.verify_batch([("math", "\\boxed{1}", "1")])  # wait for its worker: start-up is not an item's cost
 
-    def verify(self, items: list, timeout: float | None) -> list[Verdict]:
-        return self.pool.verify_batch(items, timeout=timeout)
+    def verify(self, items: list, timeout: float | None) -> tuple[list[Verdict], float]:
+        """The verdicts, and the seconds they took here (the driver sizes later chunks from it)."""
+        started = time.perf_counter()
+        verdicts = self.pool.verify_batch(items, timeout=timeout)
+        return verdicts, time.perf_counter() - started
 
 
 def start_engines(name: str, weights: str, options: dict[str, Any]) -> list[Any]:
@@ -103,38 +110,52 @@ def start_engines(name: str, weights: str, options: dict[str, Any]) -> list[Any]
     return engines
 
 
-def dispatch(actors: list[Any], chunks: list[list], call: Callable[[Any, list], Any], what: str,
-              describe: Callable[[list], str]) -> Iterator[tuple[list, Any]]:
-    """The driver's work queue: each idle actor gets the next chunk; yields (chunk, result) as they finish.
-    A chunk whose actor died goes back to the front of the queue; an actor raising an error stops the run."""
-    todo = deque((i, chunk) for i, chunk in enumerate(chunks))
-    attempts = [0] * len(chunks)
-    idle, running = list(actors), {}
-    while todo or running:
-        while idle and todo:
-            actor, (i, chunk) = idle.pop(), todo.popleft()
-            running[call(actor, chunk)] = (actor, i, chunk)
+def dispatch(actors: list[Any], chunks: Iterable[list], call: Callable[[Any, list], Any], what: str,
+             describe: Callable[[list], str], depth: int = PIPELINE) -> Iterator[tuple[list, Any]]:
+    """The driver's work queue: each actor holds up to `depth` chunks (the next one waits at the actor, so it
+    never idles while the driver handles a result); yields (chunk, result) as they finish. `chunks` is read
+    lazily, so a caller may size the next chunk from the results so far. A chunk whose actor died goes back
+    to the front of the queue; an actor raising an error stops the run."""
+    fresh, retry = iter(chunks), deque()  # retry: (chunk, attempts so far), lost to dead actors
+    load = {actor: 0 for actor in actors}  # chunks in flight per live actor
+    running: dict[Any, tuple[Any, list, int]] = {}  # ref -> (actor, chunk, attempts so far)
+
+    def take() -> tuple[list, int] | None:
+        return retry.popleft() if retry else next(((chunk, 0) for chunk in fresh), None)
+
+    while True:
+        for _ in range(depth):  # one chunk per actor per round: spread before stacking
+            for actor in [a for a, n in load.items() if n < depth]:
+                work = take()
+                if work is None:
+                    break
+                running[call(actor, work[0])] = (actor, *work)
+                load[actor] += 1
         if not running:
-            left = [describe(chunk) for _, chunk in todo]
+            left = [describe(chunk) for chunk, _ in retry] + [describe(chunk) for chunk in fresh]
+            if not left:
+                return
             raise UnitFailed(f"--ray: no {what} actor left alive; unfinished: {', '.join(left[:5])}"
                              f"{' ...' if len(left) > 5 else ''}")
         ready, _ = ray.wait(list(running), num_returns=1, timeout=1.0)
         for ref in ready:
-            actor, i, chunk = running.pop(ref)
+            actor, chunk, attempts = running.pop(ref)
             try:
                 result = ray.get(ref)
-            except LOST_ERRORS as exc:  # the actor or its node died: only this chunk is lost, and it is redone
+            except LOST_ERRORS as exc:  # the actor or its node died: only its chunks are lost, and they are redone
+                load.pop(actor, None)  # no more work for it
                 if actor in actors:  # and the caller's list forgets the dead actor (a pool reused across batches)
                     actors.remove(actor)
-                attempts[i] += 1
-                if attempts[i] >= MAX_ATTEMPTS:
-                    raise UnitFailed(f"--ray: {what} of {describe(chunk)} lost {attempts[i]} times "
+                attempts += 1
+                if attempts >= MAX_ATTEMPTS:
+                    raise UnitFailed(f"--ray: {what} of {describe(chunk)} lost {attempts} times "
                                      f"(last: {type(exc).__name__}); giving up") from exc
                 print(f"[evals] ray: {what} of {describe(chunk)} lost ({type(exc).__name__}); retrying elsewhere "
-                      f"(attempt {attempts[i] + 1}/{MAX_ATTEMPTS})", file=sys.stderr)
-                todo.appendleft((i, chunk))
+                      f"(attempt {attempts + 1}/{MAX_ATTEMPTS})", file=sys.stderr)
+                retry.appendleft((chunk, attempts))
                 continue
-            idle.append(actor)
+            if actor in load:
+                load[actor] -= 1
             yield chunk, result
 
 
@@ -165,6 +186,7 @@ class RayVerifierPool:
         self.timeout, self.workers, self.num_cpus = timeout, workers, num_cpus
         self.actors: list[Any] = []
         self.judges: Any = None  # RayJudgePool, started for the first code item
+        self.item_s: float | None = None  # measured seconds per item on an actor (a moving average)
 
     def _start(self) -> list[Any]:
         if self.judges is not None:  # give their CPUs back first
@@ -209,18 +231,30 @@ class RayVerifierPool:
         return results  # type: ignore[return-value]
 
     def _verify(self, items: list, progress: Callable[[int, int], None], timeout: float | None) -> list[Verdict]:
-        indexed = list(enumerate(items))
-        chunks = [indexed[i:i + VERIFY_CHUNK] for i in range(0, len(indexed), VERIFY_CHUNK)]
         results: list[Verdict | None] = [None] * len(items)
+        actors = self._start()
         done = 0
         call = lambda a, c: a.verify.remote([item for _, item in c], timeout)  # noqa: E731
-        for chunk, verdicts in dispatch(self._start(), chunks, call, "verification",
-                                        lambda c: f"items {c[0][0]}..{c[-1][0]}"):
+        for chunk, (verdicts, seconds) in dispatch(actors, self._chunks(items, len(actors)), call, "verification",
+                                                   lambda c: f"items {c[0][0]}..{c[-1][0]}"):
+            self.item_s = seconds / len(chunk) if self.item_s is None else 0.8 * self.item_s + 0.2 * seconds / len(chunk)
             for (index, _), verdict in zip(chunk, verdicts):
                 results[index] = verdict
             done += len(chunk)
             progress(done, len(items))
         return results  # type: ignore[return-value]
+
+    def _chunks(self, items: list, actors: int) -> Iterator[list[tuple[int, Any]]]:
+        """(index, item) chunks of about VERIFY_CALL_S of work each, sized from the cost per item measured so
+        far (VERIFY_CHUNK until then), and small enough that every actor gets several of what is left."""
+        start = 0
+        while start < len(items):
+            size = VERIFY_CHUNK
+            if self.item_s:
+                balanced = (len(items) - start) // (4 * max(1, actors))
+                size = max(VERIFY_CHUNK, min(int(VERIFY_CALL_S / self.item_s), balanced))
+            yield list(enumerate(items[start:start + size], start))
+            start += size
 
     def close(self) -> None:
         stop(self.actors)

@@ -1,10 +1,11 @@
 """`python -m evals run --ray [ADDRESS|auto]`: generation and verification on a Ray cluster.
 
 Imported only under --ray (Ray is an extra: `pip install 'r1-evals[ray]'`). The driver holds the
-work: (problem, sample index) units in small chunks. Each idle engine actor (one per model replica)
-takes the next chunk; its completions come back to the driver, which writes the one append-only store
-as a local run does (one writer, no merge step). An actor or node that dies costs only the chunk it
-held: the chunk goes back to the queue for another actor, at most MAX_ATTEMPTS times. Verification is
+work: (problem, sample index) units in small chunks. Each engine actor (one per model replica) holds up
+to PIPELINE chunks (the next waits at the actor, so it never idles on the driver) and gets another as
+each finishes; its completions come back to the driver, which writes the one append-only store as a
+local run does (one writer, no merge step). An actor or node that dies costs only the chunks it held:
+they go back to the queue for another actor, at most MAX_ATTEMPTS times. Verification is
 the same queue over verifier actors, each wrapping a local VerifierPool of one process (so every check
 keeps its hard time limit). Units carry their derived seeds, so a chunk redone elsewhere gives the same
 completions wherever the engine is deterministic per sample (replay, vLLM; hf seeds per batch).
@@ -114,10 +115,11 @@ def dispatch(actors: list[Any], chunks: Iterable[list], call: Callable[[Any, lis
              describe: Callable[[list], str], depth: int = PIPELINE) -> Iterator[tuple[list, Any]]:
     """The driver's work queue: each actor holds up to `depth` chunks (the next one waits at the actor, so it
     never idles while the driver handles a result); yields (chunk, result) as they finish. `chunks` is read
-    lazily, so a caller may size the next chunk from the results so far. A chunk whose actor died goes back
-    to the front of the queue; an actor raising an error stops the run."""
+    lazily, so a caller may size the next chunk from the results so far. The chunks of an actor that died go
+    back to the front of the queue, the one it was running charged with an attempt (those waiting behind it
+    are not to blame); an actor raising an error stops the run."""
     fresh, retry = iter(chunks), deque()  # retry: (chunk, attempts so far), lost to dead actors
-    load = {actor: 0 for actor in actors}  # chunks in flight per live actor
+    held: dict[Any, deque] = {actor: deque() for actor in actors}  # live actor -> its refs in submission order
     running: dict[Any, tuple[Any, list, int]] = {}  # ref -> (actor, chunk, attempts so far)
 
     def take() -> tuple[list, int] | None:
@@ -125,12 +127,13 @@ def dispatch(actors: list[Any], chunks: Iterable[list], call: Callable[[Any, lis
 
     while True:
         for _ in range(depth):  # one chunk per actor per round: spread before stacking
-            for actor in [a for a, n in load.items() if n < depth]:
+            for actor in [a for a, refs in held.items() if len(refs) < depth]:
                 work = take()
                 if work is None:
                     break
-                running[call(actor, work[0])] = (actor, *work)
-                load[actor] += 1
+                ref = call(actor, work[0])
+                running[ref] = (actor, *work)
+                held[actor].append(ref)
         if not running:
             left = [describe(chunk) for chunk, _ in retry] + [describe(chunk) for chunk in fresh]
             if not left:
@@ -139,23 +142,25 @@ def dispatch(actors: list[Any], chunks: Iterable[list], call: Callable[[Any, lis
                              f"{' ...' if len(left) > 5 else ''}")
         ready, _ = ray.wait(list(running), num_returns=1, timeout=1.0)
         for ref in ready:
-            actor, chunk, attempts = running.pop(ref)
+            actor = running[ref][0]
             try:
                 result = ray.get(ref)
             except LOST_ERRORS as exc:  # the actor or its node died: only its chunks are lost, and they are redone
-                load.pop(actor, None)  # no more work for it
-                if actor in actors:  # and the caller's list forgets the dead actor (a pool reused across batches)
+                if actor in actors:  # the caller's list forgets the dead actor (a pool reused across batches)
                     actors.remove(actor)
+                lost = [running.pop(r) for r in held.pop(actor)]  # oldest first: the one it was running
+                (_, chunk, attempts), waiting = lost[0], lost[1:]
                 attempts += 1
                 if attempts >= MAX_ATTEMPTS:
                     raise UnitFailed(f"--ray: {what} of {describe(chunk)} lost {attempts} times "
                                      f"(last: {type(exc).__name__}); giving up") from exc
                 print(f"[evals] ray: {what} of {describe(chunk)} lost ({type(exc).__name__}); retrying elsewhere "
-                      f"(attempt {attempts + 1}/{MAX_ATTEMPTS})", file=sys.stderr)
-                retry.appendleft((chunk, attempts))
+                      f"(attempt {attempts + 1}/{MAX_ATTEMPTS})"
+                      + (f", with {len(waiting)} chunk(s) that waited behind it" if waiting else ""), file=sys.stderr)
+                retry.extendleft(reversed([(chunk, attempts)] + [(c, n) for _, c, n in waiting]))
                 continue
-            if actor in load:
-                load[actor] -= 1
+            _, chunk, _ = running.pop(ref)
+            held[actor].remove(ref)
             yield chunk, result
 
 

@@ -203,6 +203,7 @@ def main() -> int:
                 bench("evals run (replay)", replay_sizes(replay, args.cpus, work / "replay"), cluster.address,
                       args.cpus, args.repeat, args.profile)
     finally:
+        ray.shutdown()  # the commands disconnect on their way out; a failed one may not have
         cluster.shutdown()
     return 0
 

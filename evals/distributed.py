@@ -1,10 +1,11 @@
 """`python -m evals run --ray [ADDRESS|auto]`: generation and verification on a Ray cluster.
 
 Imported only under --ray (Ray is an extra: `pip install 'r1-evals[ray]'`). The driver holds the
-work: (problem, sample index) units in small chunks. Each idle engine actor (one per model replica)
-takes the next chunk; its completions come back to the driver, which writes the one append-only store
-as a local run does (one writer, no merge step). An actor or node that dies costs only the chunk it
-held: the chunk goes back to the queue for another actor, at most MAX_ATTEMPTS times. Verification is
+work: (problem, sample index) units in small chunks. Each engine actor (one per model replica) holds up
+to PIPELINE chunks (the next waits at the actor, so it never idles on the driver) and gets another as
+each finishes; its completions come back to the driver, which writes the one append-only store as a
+local run does (one writer, no merge step). An actor or node that dies costs only the chunks it held:
+they go back to the queue for another actor, at most MAX_ATTEMPTS times. Verification is
 the same queue over verifier actors, each wrapping a local VerifierPool of one process (so every check
 keeps its hard time limit). Units carry their derived seeds, so a chunk redone elsewhere gives the same
 completions wherever the engine is deterministic per sample (replay, vLLM; hf seeds per batch).
@@ -13,8 +14,9 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import ray
@@ -25,7 +27,9 @@ from .errors import R1EvalsError, SetupError
 from .verifiers import Verdict, VerifierPool
 
 GENERATE_CHUNK = 8  # units per engine call: small, so a dead replica costs little and work balances
-VERIFY_CHUNK = 16  # items per verifier actor call
+VERIFY_CHUNK = 16  # items per verifier actor call until the items' cost is known, and the smallest chunk
+VERIFY_CALL_S = 0.25  # then chunks of about this much work: a Ray call's fixed cost (~ms) stays ~1% of it
+PIPELINE = 2  # chunks in flight per actor: the next waits at the actor while the driver handles a result
 MAX_ATTEMPTS = 3  # a chunk lost this many times to dead actors or nodes stops the run, naming its units
 # the errors that mean an actor, worker or node died (the work itself may be fine: redo it elsewhere)
 LOST_ERRORS = (RayActorError, ActorDiedError, ActorUnavailableError, NodeDiedError, WorkerCrashedError)
@@ -81,9 +85,13 @@ class _Verifier:
 
     def __init__(self, timeout: float) -> None:
         self.pool = VerifierPool(workers=1, timeout=timeout)
+        self.pool.verify_batch([("math", "\\boxed{1}", "1")])  # wait for its worker: start-up is not an item's cost
 
-    def verify(self, items: list, timeout: float | None) -> list[Verdict]:
-        return self.pool.verify_batch(items, timeout=timeout)
+    def verify(self, items: list, timeout: float | None) -> tuple[list[Verdict], float]:
+        """The verdicts, and the seconds they took here (the driver sizes later chunks from it)."""
+        started = time.perf_counter()
+        verdicts = self.pool.verify_batch(items, timeout=timeout)
+        return verdicts, time.perf_counter() - started
 
 
 def start_engines(name: str, weights: str, options: dict[str, Any]) -> list[Any]:
@@ -103,38 +111,56 @@ def start_engines(name: str, weights: str, options: dict[str, Any]) -> list[Any]
     return engines
 
 
-def dispatch(actors: list[Any], chunks: list[list], call: Callable[[Any, list], Any], what: str,
-              describe: Callable[[list], str]) -> Iterator[tuple[list, Any]]:
-    """The driver's work queue: each idle actor gets the next chunk; yields (chunk, result) as they finish.
-    A chunk whose actor died goes back to the front of the queue; an actor raising an error stops the run."""
-    todo = deque((i, chunk) for i, chunk in enumerate(chunks))
-    attempts = [0] * len(chunks)
-    idle, running = list(actors), {}
-    while todo or running:
-        while idle and todo:
-            actor, (i, chunk) = idle.pop(), todo.popleft()
-            running[call(actor, chunk)] = (actor, i, chunk)
+def dispatch(actors: list[Any], chunks: Iterable[list], call: Callable[[Any, list], Any], what: str,
+             describe: Callable[[list], str], depth: int = PIPELINE) -> Iterator[tuple[list, Any]]:
+    """The driver's work queue: each actor holds up to `depth` chunks (the next one waits at the actor, so it
+    never idles while the driver handles a result); yields (chunk, result) as they finish. `chunks` is read
+    lazily, so a caller may size the next chunk from the results so far. The chunks of an actor that died go
+    back to the front of the queue, the one it was running charged with an attempt (those waiting behind it
+    are not to blame); an actor raising an error stops the run."""
+    fresh, retry = iter(chunks), deque()  # retry: (chunk, attempts so far), lost to dead actors
+    held: dict[Any, deque] = {actor: deque() for actor in actors}  # live actor -> its refs in submission order
+    running: dict[Any, tuple[Any, list, int]] = {}  # ref -> (actor, chunk, attempts so far)
+
+    def take() -> tuple[list, int] | None:
+        return retry.popleft() if retry else next(((chunk, 0) for chunk in fresh), None)
+
+    while True:
+        for _ in range(depth):  # one chunk per actor per round: spread before stacking
+            for actor in [a for a, refs in held.items() if len(refs) < depth]:
+                work = take()
+                if work is None:
+                    break
+                ref = call(actor, work[0])
+                running[ref] = (actor, *work)
+                held[actor].append(ref)
         if not running:
-            left = [describe(chunk) for _, chunk in todo]
+            left = [describe(chunk) for chunk, _ in retry] + [describe(chunk) for chunk in fresh]
+            if not left:
+                return
             raise UnitFailed(f"--ray: no {what} actor left alive; unfinished: {', '.join(left[:5])}"
                              f"{' ...' if len(left) > 5 else ''}")
         ready, _ = ray.wait(list(running), num_returns=1, timeout=1.0)
         for ref in ready:
-            actor, i, chunk = running.pop(ref)
+            actor = running[ref][0]
             try:
                 result = ray.get(ref)
-            except LOST_ERRORS as exc:  # the actor or its node died: only this chunk is lost, and it is redone
-                if actor in actors:  # and the caller's list forgets the dead actor (a pool reused across batches)
+            except LOST_ERRORS as exc:  # the actor or its node died: only its chunks are lost, and they are redone
+                if actor in actors:  # the caller's list forgets the dead actor (a pool reused across batches)
                     actors.remove(actor)
-                attempts[i] += 1
-                if attempts[i] >= MAX_ATTEMPTS:
-                    raise UnitFailed(f"--ray: {what} of {describe(chunk)} lost {attempts[i]} times "
+                lost = [running.pop(r) for r in held.pop(actor)]  # oldest first: the one it was running
+                (_, chunk, attempts), waiting = lost[0], lost[1:]
+                attempts += 1
+                if attempts >= MAX_ATTEMPTS:
+                    raise UnitFailed(f"--ray: {what} of {describe(chunk)} lost {attempts} times "
                                      f"(last: {type(exc).__name__}); giving up") from exc
                 print(f"[evals] ray: {what} of {describe(chunk)} lost ({type(exc).__name__}); retrying elsewhere "
-                      f"(attempt {attempts[i] + 1}/{MAX_ATTEMPTS})", file=sys.stderr)
-                todo.appendleft((i, chunk))
+                      f"(attempt {attempts + 1}/{MAX_ATTEMPTS})"
+                      + (f", with {len(waiting)} chunk(s) that waited behind it" if waiting else ""), file=sys.stderr)
+                retry.extendleft(reversed([(chunk, attempts)] + [(c, n) for _, c, n in waiting]))
                 continue
-            idle.append(actor)
+            _, chunk, _ = running.pop(ref)
+            held[actor].remove(ref)
             yield chunk, result
 
 
@@ -165,6 +191,7 @@ class RayVerifierPool:
         self.timeout, self.workers, self.num_cpus = timeout, workers, num_cpus
         self.actors: list[Any] = []
         self.judges: Any = None  # RayJudgePool, started for the first code item
+        self.item_s: float | None = None  # measured seconds per item on an actor (a moving average)
 
     def _start(self) -> list[Any]:
         if self.judges is not None:  # give their CPUs back first
@@ -209,18 +236,30 @@ class RayVerifierPool:
         return results  # type: ignore[return-value]
 
     def _verify(self, items: list, progress: Callable[[int, int], None], timeout: float | None) -> list[Verdict]:
-        indexed = list(enumerate(items))
-        chunks = [indexed[i:i + VERIFY_CHUNK] for i in range(0, len(indexed), VERIFY_CHUNK)]
         results: list[Verdict | None] = [None] * len(items)
+        actors = self._start()
         done = 0
         call = lambda a, c: a.verify.remote([item for _, item in c], timeout)  # noqa: E731
-        for chunk, verdicts in dispatch(self._start(), chunks, call, "verification",
-                                        lambda c: f"items {c[0][0]}..{c[-1][0]}"):
+        for chunk, (verdicts, seconds) in dispatch(actors, self._chunks(items, len(actors)), call, "verification",
+                                                   lambda c: f"items {c[0][0]}..{c[-1][0]}"):
+            self.item_s = seconds / len(chunk) if self.item_s is None else 0.8 * self.item_s + 0.2 * seconds / len(chunk)
             for (index, _), verdict in zip(chunk, verdicts):
                 results[index] = verdict
             done += len(chunk)
             progress(done, len(items))
         return results  # type: ignore[return-value]
+
+    def _chunks(self, items: list, actors: int) -> Iterator[list[tuple[int, Any]]]:
+        """(index, item) chunks of about VERIFY_CALL_S of work each, sized from the cost per item measured so
+        far (VERIFY_CHUNK until then), and small enough that every actor gets several of what is left."""
+        start = 0
+        while start < len(items):
+            size = VERIFY_CHUNK
+            if self.item_s:
+                balanced = (len(items) - start) // (4 * max(1, actors))
+                size = max(VERIFY_CHUNK, min(int(VERIFY_CALL_S / self.item_s), balanced))
+            yield list(enumerate(items[start:start + size], start))
+            start += size
 
     def close(self) -> None:
         stop(self.actors)

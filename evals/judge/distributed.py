@@ -117,7 +117,8 @@ class RayJudgePool:
         chunks = [indexed[i:i + JUDGE_CHUNK] for i in range(0, len(indexed), JUDGE_CHUNK)]
         results: list[Any] = [None] * len(work)
         done = 0
-        for chunk, outs in dispatch(self._start() if work else [], chunks, call, what, describe):
+        # one chunk per actor: a sandboxed run costs seconds, so a queued chunk would only wait behind a slow one
+        for chunk, outs in dispatch(self._start() if work else [], chunks, call, what, describe, depth=1):
             for (index, _), out in zip(chunk, outs):
                 results[index] = out
             done += len(chunk)

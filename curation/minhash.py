@@ -35,7 +35,9 @@ def ngram_keys(tokens: list[str], n: int = SHINGLE) -> np.ndarray:
     """One mixed 64-bit hash per word n-gram (a text shorter than n words is one n-gram)."""
     if not tokens:
         return np.empty(0, dtype=np.uint64)
-    h = np.fromiter((xxhash.xxh3_64_intdigest(t.encode()) for t in tokens), dtype=np.uint64, count=len(tokens))
+    # each distinct word hashed once (a trace repeats its words), then looked up in C by map()
+    hashes = {t: xxhash.xxh3_64_intdigest(t.encode()) for t in dict.fromkeys(tokens)}
+    h = np.fromiter(map(hashes.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
     n = min(n, len(h))
     with np.errstate(over="ignore"):
         combined = h[: len(h) - n + 1] * _WEIGHTS[0]

@@ -7,7 +7,9 @@ Generates the corpus once (`python -m tests.fixtures.synthetic_corpus`, cached i
 registers its samples, then times verify, filter, select, decontaminate and export, sampling the
 resident memory of this process and all its workers every 0.2 s. Finally it compares what the
 pipeline dropped or flagged with the generator's labels, kind by kind: recovery is exact when
-both sets of ids are equal. Prints one table of stage times and one of planted vs found.
+both sets of ids are equal. Prints one table of stage times and one of planted vs found, and the answer
+verdicts lost to the verifier's time limit (reason `timeout`; there should be none). Exits 1 when recovery
+is not exact or a verdict timed out.
 """
 from __future__ import annotations
 
@@ -158,7 +160,18 @@ def main(argv: list[str] | None = None) -> int:
     for kind, want, found, missed, extra in recovery(ws, corpus):
         exact &= missed == 0 and extra == 0
         print(f"| {kind} | {want:,} | {found:,} | {missed:,} | {extra:,} | {'yes' if not missed and not extra else 'NO'} |")
-    return 0 if exact else 1
+    timeouts = timed_out(ws)
+    print(f"\nanswer verdicts lost to the time limit: {len(timeouts):,}" + "".join(f"\n  {row}" for row in timeouts[:20]))
+    return 0 if exact and not timeouts else 1
+
+
+def timed_out(ws: Workspace) -> list[tuple]:
+    con = ws.connect(read_only=True)
+    try:
+        return con.execute("SELECT sample_id, verifier, details FROM sample_verdicts WHERE reason = 'timeout' "
+                           "ORDER BY sample_id").fetchall()
+    finally:
+        con.close()
 
 
 if __name__ == "__main__":

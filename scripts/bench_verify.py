@@ -15,12 +15,20 @@ CPU-comparable with the single-process figure; linear cost means it grows no
 faster than the completion length), and how often the verdicts agree; then the
 median and 99th percentile of one call, each timed alone in this process (ours:
 verify_math called directly, without the pool; mv: parse + verify).
+
+Then every real completion in ../shared/data/replay (R1-family models on MATH-500 and AIME 2024) is
+verified through the pool with its default time limit: the answers lost to the limit (reason `timeout`),
+those of them their own grader counted correct, and the slowest calls (p50, p99, max, timed alone) are
+printed. Exits 1 when a replay answer timed out. (`scripts/bench_curation.py` reports the same for the
+curation corpus.)
 """
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import multiprocessing as mp
+import os
 import sys
 import time
 from pathlib import Path
@@ -61,11 +69,52 @@ def timed(fn, *args):
     return out, time.perf_counter() - started
 
 
-def main() -> None:
+def replay_items() -> list[tuple[str, str, str, bool | None]]:
+    """(id, completion, gold answer, their grader's verdict) for every real completion in the replay data."""
+    root = Path(__file__).resolve().parents[1]
+    replay = next((Path(p) / "replay" for p in (os.environ.get("R1_EVALS_SHARED_DATA"), root.parent / "shared" / "data",
+                                                "/work/shared/data") if p and (Path(p) / "replay").is_dir()), None)
+    if replay is None:
+        return []
+    out = []
+    for path in sorted(replay.glob("*.json")):
+        for problem, item in json.loads(path.read_text(encoding="utf-8")).items():
+            for responses in item["responses"].values():
+                for i, r in enumerate(responses):
+                    if r.get("content"):
+                        out.append((f"{path.stem}/{item.get('unique_id') or item.get('id') or problem[:30]}/{i}",
+                                    r["content"], str(item["answer"]), r.get("correctness")))
+    for path in sorted(replay.glob("*.csv")):
+        with path.open(encoding="utf-8") as f:
+            out += [(f"{path.stem}/{row['id']}", row["model_completion"], row["answer"], None) for row in csv.DictReader(f)]
+    return out
+
+
+def replay_check(pool: VerifierPool) -> int:
+    items = replay_items()
+    if not items:
+        print("\nreplay: ../shared/data/replay not found (set R1_EVALS_SHARED_DATA); skipped")
+        return 0
+    verdicts = pool.verify_batch([("math", completion, gold) for _, completion, gold, _ in items])
+    lost = [(item[0], item[3]) for item, v in zip(items, verdicts) if v.reason == "timeout"]
+    costs = sorted((timed(verify_math, completion, gold)[1] * 1e3, ident) for ident, completion, gold, _ in items)
+    n = len(costs)
+    print(f"\nreplay: {n:,} real completions, limit {pool.timeout:g} s per call: {len(lost)} lost to the time limit "
+          f"({sum(bool(c) for _, c in lost)} of them correct to their grader); ours correct "
+          f"{sum(v.correct for v in verdicts):,}/{n:,}")
+    print(f"{'':>7} per call ms  p50 {costs[n // 2][0]:.2f} p99 {costs[min(n - 1, int(n * 0.99))][0]:.2f} "
+          f"max {costs[-1][0]:.1f} ({costs[-1][1]})")
+    for ident, correct in lost:
+        print(f"  timeout: {ident} (their grader: {correct})")
+    return 1 if lost else 0
+
+
+def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--per-size", type=int, default=200, help="completions per size")
     ap.add_argument("--sizes", default="2000,16000,64000", help="completion lengths in characters")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--no-replay", action="store_true", help="skip the time-limit check on the real replay completions")
     args = ap.parse_args()
 
     rows = [json.loads(line) for line in data_path("math500.jsonl").open()]
@@ -96,7 +145,8 @@ def main() -> None:
             mv_p = percentiles(mv_check, pairs)
             print(f"{'':>7} per call ms  ours p50 {ours_p[0]:.2f} p99 {ours_p[1]:.2f}   "
                   f"math-verify p50 {mv_p[0]:.2f} p99 {mv_p[1]:.2f}")
+        return 0 if args.no_replay else replay_check(pool)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -239,6 +239,11 @@ def language_consistency(text: str, target: str | None = None, *, prompt: str | 
 _PLAIN_TOKEN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]|[^\s\u3040-\u30ff"
                           r"\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
 _PLAIN_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_PLAIN_STRIP = ".,;:!?()[]\"'“”‘’«»"
+# A whole whitespace-separated token that is a _PLAIN_WORD once _PLAIN_STRIP is stripped from its ends
+# (the strip's characters are neither letters nor inside a word but the apostrophe, which only joins letters).
+_PLAIN_HIT = re.compile(r"(?<!\S)[" + re.escape(_PLAIN_STRIP) + "]*" + _PLAIN_WORD.pattern + "[" + re.escape(_PLAIN_STRIP)
+                        + r"]*(?!\S)")
 
 
 def plain_word_ratio(text: str, target: str) -> float | None:
@@ -246,14 +251,17 @@ def plain_word_ratio(text: str, target: str) -> float | None:
     is a word, and a word is in the target language when it is letters of the target's script.
     Kept only to show what token-type awareness changes; LaTeX and code count as foreign here, and
     French counts as English."""
+    target = normalize_language(target)
+    scripts = {"HAN", "HIRAGANA", "KATAKANA"} if target == "ja" else {LANGUAGE_SCRIPT.get(target, "LATIN")}
+    if text.isascii():  # most traces: every token is whitespace-separated, every letter Latin; one scan
+        total = len(text.split())
+        return (len(_PLAIN_HIT.findall(text)) if "LATIN" in scripts else 0) / total if total else None
     tokens = _PLAIN_TOKEN.findall(text)
     if not tokens:
         return None
-    target = normalize_language(target)
-    scripts = {"HAN", "HIRAGANA", "KATAKANA"} if target == "ja" else {LANGUAGE_SCRIPT.get(target, "LATIN")}
     hits = 0
     for token in tokens:
-        word = token.strip(".,;:!?()[]\"'“”‘’«»")
+        word = token.strip(_PLAIN_STRIP)
         if _PLAIN_WORD.fullmatch(word) and script_of(word[0]) in scripts:
             hits += 1 if script_of(word[0]) not in CHAR_SCRIPTS or len(word) == 1 else 0
     return hits / len(tokens)

@@ -3,8 +3,9 @@
 Long chain-of-thought models fall into loops: the same sentence (or paragraph) again and again
 until the token limit. A loop is found as a period of the completion's tail: tokens are words and
 punctuation (characters for CJK), and the Z-function of the reversed token sequence gives, for
-every period p, how far back the tail repeats itself with that period, in linear time. The loop is
+every period p, how far back the tail repeats itself with that period. The loop is
 the shortest period that repeats at least `min_repeats` times over at least `min_tokens` tokens.
+(Only the Z-values that can decide are computed, in numpy: see `_find_loop`.)
 A last, unfinished copy of the unit (the cut at the token limit) does not hide the loop.
 """
 from __future__ import annotations
@@ -42,14 +43,22 @@ def tokenize(text: str) -> list[str]:
     return _TOKENS.findall(text)
 
 
+def _codes(tokens: list[str]) -> tuple[np.ndarray, int]:
+    """An integer per token (equal tokens, equal integers) and the number of distinct tokens."""
+    ids = {t: i for i, t in enumerate(dict.fromkeys(tokens))}
+    return np.fromiter(map(ids.__getitem__, tokens), dtype=np.int64, count=len(tokens)), len(ids)
+
+
 def ngram_repetition_rate(tokens: list[str], n: int = NGRAM) -> float:
     """1 - distinct n-grams / n-grams: 0 for text that never repeats a phrase, near 1 for a loop."""
+    return _ngram_rate(tokens, *_codes(tokens), n)
+
+
+def _ngram_rate(tokens: list[str], codes: np.ndarray, distinct_tokens: int, n: int) -> float:
     total = len(tokens) - n + 1
     if total <= 0:
         return 0.0
-    ids: dict[str, int] = {}
-    codes = np.array([ids.setdefault(t, len(ids)) for t in tokens], dtype=np.int64)
-    bits = max(1, len(ids) - 1).bit_length()
+    bits = max(1, distinct_tokens - 1).bit_length()
     if bits * n <= 63:  # each n-gram packed into one integer, exactly: distinct integers = distinct n-grams
         packed = np.zeros(total, dtype=np.int64)
         for i in range(n):
@@ -60,51 +69,50 @@ def ngram_repetition_rate(tokens: list[str], n: int = NGRAM) -> float:
     return 1 - distinct / total
 
 
-def z_function(seq: list[int]) -> list[int]:
-    """z[i] = length of the longest common prefix of seq and seq[i:] (z[0] = len(seq))."""
-    n = len(seq)
-    z = [0] * n
-    if n:
-        z[0] = n
-    left = right = 0
-    for i in range(1, n):
-        if i < right:
-            z[i] = min(right - i, z[i - left])
-        while i + z[i] < n and seq[z[i]] == seq[i + z[i]]:
-            z[i] += 1
-        if i + z[i] > right:
-            left, right = i, i + z[i]
-    return z
-
-
 def find_loop(tokens: list[str], min_repeats: int = MIN_REPEATS, min_tokens: int = MIN_TOKENS,
               max_unit: int = MAX_UNIT_TOKENS) -> tuple[int, int]:
     """(period, tokens covered) of the loop at the end of ``tokens``; (0, 0) when there is none."""
-    window = tokens[-max(min_tokens, max_unit * min_repeats):]
-    ids: dict[str, int] = {}
-    reversed_ids = [ids.setdefault(t, len(ids)) for t in reversed(window)]
-    z = z_function(reversed_ids)
-    for period in range(1, min(max_unit, len(window) // min_repeats) + 1):
-        covered = z[period] + period  # the tail is periodic with this period over `covered` tokens
-        if covered >= period * min_repeats and covered >= min_tokens:
-            return period, covered
+    return _find_loop(_codes(tokens)[0], min_repeats, min_tokens, max_unit)
+
+
+def _find_loop(codes: np.ndarray, min_repeats: int, min_tokens: int, max_unit: int) -> tuple[int, int]:
+    """find_loop on token codes. The tail is periodic with period p over z[p] + p tokens, z[p] being the
+    longest common prefix of the reversed tail and itself shifted by p (its Z-function); the loop is the
+    least p whose z[p] reaches need[p] = max(p * min_repeats, min_tokens) - p. Rather than the whole
+    Z-function, periods are ruled out in bulk, a few tokens at a time, and only the survivors compared."""
+    seq = codes[-max(min_tokens, max_unit * min_repeats):][::-1]
+    n = len(seq)
+    periods = np.arange(1, min(max_unit, n // min_repeats) + 1)
+    need = np.maximum(periods * min_repeats, min_tokens) - periods
+    fits = periods + need <= n  # z[p] <= n - p
+    periods, need = periods[fits], need[fits]
+    for j in range(min(16, n)):  # z[p] >= need[p] asks seq[p + j] == seq[j] for every j < need[p]
+        if not len(periods):
+            return 0, 0
+        keep = (need <= j) | (seq[np.minimum(periods + j, n - 1)] == seq[j])
+        periods, need = periods[keep], need[keep]
+    for p, k in zip(periods.tolist(), need.tolist()):
+        if np.array_equal(seq[p:p + k], seq[:k]):
+            differ = np.flatnonzero(seq[p:] != seq[:n - p])
+            return p, (int(differ[0]) if len(differ) else n - p) + p
     return 0, 0
 
 
 def repetition(text: str, *, n: int = NGRAM, min_repeats: int = MIN_REPEATS, min_tokens: int = MIN_TOKENS,
                max_unit: int = MAX_UNIT_TOKENS) -> RepetitionResult:
     tokens = _TOKENS.findall(text)
+    codes, distinct = _codes(tokens)
     # a word cut by the token limit ("recom") is not a token of the unit: leave it out
-    tail = tokens[:-1] if text[-1:].isalnum() else tokens
-    period, covered = find_loop(tail, min_repeats, min_tokens, max_unit)
+    tail = len(tokens) - 1 if text[-1:].isalnum() else len(tokens)
+    period, covered = _find_loop(codes[:tail], min_repeats, min_tokens, max_unit)
     unit = ""
     if period:  # token positions are needed only to quote the unit
-        first = len(tail) - covered
+        first = tail - covered
         matches = list(_TOKENS.finditer(text))
         unit = text[matches[first].start():matches[first + period - 1].end()]
     return RepetitionResult(
         tokens=len(tokens),
-        ngram_rate=round(ngram_repetition_rate(tokens, n), 6),
+        ngram_rate=round(_ngram_rate(tokens, codes, distinct, n), 6),
         loop=bool(period),
         loop_unit_tokens=period,
         loop_repeats=round(covered / period, 2) if period else 0.0,

@@ -28,18 +28,20 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 _BRACED = r"\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}"  # braces nested up to three deep
+# (kind, pattern, substrings of which a match holds one: a text without any is not scanned at all)
 _SPANS = [
-    ("code", re.compile(r"(```|~~~)[^\n]*\n.*?(?:\1|\Z)", re.S)),  # an unclosed fence runs to the end
-    ("code", re.compile(r"`[^`\n]+`")),
-    ("math", re.compile(r"\$\$.+?\$\$|\\\[.+?\\\]|\\\(.+?\\\)", re.S)),
-    ("math", re.compile(r"\\begin\{([A-Za-z]+\*?)\}.*?\\end\{\1\}", re.S)),
+    ("code", re.compile(r"(```|~~~)[^\n]*\n.*?(?:\1|\Z)", re.S), ("```", "~~~")),  # an unclosed fence runs to the end
+    ("code", re.compile(r"`[^`\n]+`"), ("`",)),
+    ("math", re.compile(r"\$\$.+?\$\$|\\\[.+?\\\]|\\\(.+?\\\)", re.S), ("$$", "\\[", "\\(")),
+    ("math", re.compile(r"\\begin\{([A-Za-z]+\*?)\}.*?\\end\{\1\}", re.S), ("\\begin",)),
     # pandoc's rule for inline $: no space inside either dollar, no digit right after the closing one
-    ("math", re.compile(r"(?<![\\$])\$(?=[^\s$])(?:\\\$|[^$\n])*?(?<=[^\s\\])\$(?!\d)")),
-    ("math", re.compile(r"\\[A-Za-z]+\*?(?:\s*(?:" + _BRACED + r"|\[[^\]\n]*\]))*")),
-    ("url", re.compile(r"\b(?:https?://|ftp://|www\.)\S+?(?=[.,;:!?)\]'\"]*(?:\s|$))|\b[\w.+-]+@[\w-]+\.\w+")),
-    ("tag", re.compile(r"</?(?:think|answer|summary)>")),
+    # (the $ first, then the look back at what precedes it: the scan jumps from $ to $)
+    ("math", re.compile(r"\$(?<![\\$]\$)(?=[^\s$])(?:\\\$|[^$\n])*?(?<=[^\s\\])\$(?!\d)"), ("$",)),
+    ("math", re.compile(r"\\[A-Za-z]+\*?(?:\s*(?:" + _BRACED + r"|\[[^\]\n]*\]))*"), ("\\",)),
+    ("url", re.compile(r"\b(?:https?://|ftp://|www\.)\S+?(?=[.,;:!?)\]'\"]*(?:\s|$))|\b[\w.+-]+@[\w-]+\.\w+"),
+     ("://", "www.", "@")),
+    ("tag", re.compile(r"</?(?:think|answer|summary)>"), ("<",)),
 ]
-_TOKEN = re.compile(r"\w+(?:['’.\-]\w+)*|(?P<brk>[.!?;:\n。！？；：]+)")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:st|nd|rd|th|s)?")
 _CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2,}[a-z]")
 # Function and operator names written without a backslash: notation, not words.
@@ -126,7 +128,9 @@ def _first_letter(token: str) -> str:
 def mask_spans(text: str) -> tuple[str, Counter]:
     """Replace code, math, URLs and tags with a space; tally the words they held, by type."""
     ignored: Counter = Counter()
-    for kind, pattern in _SPANS:
+    for kind, pattern, needs in _SPANS:
+        if not any(literal in text for literal in needs):
+            continue
         def blank(match: re.Match, kind: str = kind) -> str:
             span = match.group(0)
             # keep line breaks (they end sentences) and one space where a span sat inside a line
@@ -146,27 +150,14 @@ def _prose_in_math(span: str) -> list[str]:
     return [arg for arg in _TEXT_ARG.findall(span) if word_count(arg) >= PROSE_WORDS]
 
 
-def _non_word_type(token: str, text: str, start: int, end: int) -> str | None:
-    """Why a token (at text[start:end]) is not a natural-language word, or None when it is one."""
-    kinds = _KINDS.get(token)
-    if kinds is None:  # a plain dict, not lru_cache: this is the hot path
-        if len(_KINDS) >= 200_000:
-            _KINDS.clear()
-        kinds = _KINDS[token] = _token_kinds(token)
-    alone, as_word = kinds
-    if alone:
-        return alone
-    after = text[end:end + 3].lstrip()
-    if after.startswith("("):
-        return "identifier"  # f(x), sqrt(2)
-    if as_word:
-        return as_word
-    if after[:1] in _OPERATORS or text[max(0, start - 8):start].rstrip()[-1:] in _OPERATORS:
-        return "identifier"  # ab = 12, n^k
-    return None
-
-
-_KINDS: dict[str, tuple[str | None, str | None]] = {}  # _token_kinds by token: traces repeat their words
+_OPERATOR_CLASS = "[" + "".join(re.escape(c) for c in sorted(_OPERATORS)) + "]"
+# One scan of the masked text: tokens, each with what follows it ("(" past up to 2 spaces: a call f (x);
+# an operator past up to 2 spaces: `ab = 12`), sentence breaks, and the operators a token follows
+# (past up to 7 spaces: `= ab`, n^k). \s is str.isspace, as the str.strip of the rule's definition. A
+# group inside a lookahead captures without consuming, so findall reports the context as non-empty strings.
+_SCAN = re.compile(r"(\w+(?:['’.\-]\w+)*)(?:(?=(\s{0,2}\())|(?=(\s{0,2}" + _OPERATOR_CLASS + r"))|)"
+                   r"|([.!?;:\n。！？；：]+)|(" + _OPERATOR_CLASS + r")(?=\s{0,7}\w)")
+_NO_CONTEXT, _CALL, _OPERAND = 0, 1, 2  # the token's context: none, followed by "(", next to an operator
 
 
 def _token_kinds(token: str) -> tuple[str | None, str | None]:
@@ -187,37 +178,82 @@ def _token_kinds(token: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+def _non_word_type(token: str, context: int) -> str | None:
+    """Why a token is not a natural-language word, or None when it is one: its own characters first,
+    then a call f(x), sqrt(2), then its kind as a word (math, identifier), then a neighbouring
+    operator (ab = 12, n^k)."""
+    alone, as_word = _token_kinds(token)
+    if alone:
+        return alone
+    if context == _CALL:
+        return "identifier"
+    return as_word or ("identifier" if context == _OPERAND else None)
+
+
+# (piece, script or None when it is not read, kind tallied as ignored or None, size) for each piece of a
+# token in a context: traces repeat their words, so a token is decided once per context (bounded).
+Action = tuple[str, "str | None", "str | None", int]
+_ACTIONS: tuple[dict[str, tuple[Action, ...]], ...] = ({}, {}, {})
+
+
+def _token_actions(token: str, context: int) -> tuple[Action, ...]:
+    pieces = ((token, "LATIN"),) if token.isascii() and token.isalpha() else _split_scripts(token)
+    actions = []
+    for piece, script in pieces:
+        if script in CHAR_SCRIPTS:  # letters: Run.size turns them into words
+            actions.append((piece, script, None, sum(c.isalpha() for c in piece)))
+            continue
+        kind = _non_word_type(piece, context)
+        if (kind or script == "NONE") and (len(piece) > 1 or script == "NONE" or piece.isascii() and piece not in "aA"):
+            actions.append((piece, None, kind or "number", 0))  # x, y (Spanish "and" to a language model) are variables
+        else:  # a word; or a single letter ("a", "é"): not counted, but it helps identify
+            actions.append((piece, script, kind, 0 if kind else 1))
+    return tuple(actions)
+
+
 def count_tokens(text: str) -> TokenCount:
     """Natural-language runs of ``text`` and the tally of what was set aside."""
     masked, ignored = mask_spans(text)
     runs: list[Run] = []
     sentence_scripts: dict[int, set[str]] = {}
-    current: Run | None = None
+    # the current run, its script and lists held in locals (the loop runs once a token); units added at its end
+    current, script_now, read, words, units = None, "", [], [], 0
     sentence = 0
-    for match in _TOKEN.finditer(masked):
-        if match.lastindex:  # the sentence-break group
-            current, sentence = None, sentence + 1
-            continue
-        token, start, end = match.group(), match.start(), match.end()
-        pieces = ((token, "LATIN"),) if token.isascii() and token.isalpha() else _split_scripts(token)
-        for piece, script in pieces:
-            if script in CHAR_SCRIPTS:
-                size = sum(c.isalpha() for c in piece)  # letters: Run.size turns them into words
+    if sum(map(len, _ACTIONS)) >= 200_000:
+        for cache in _ACTIONS:
+            cache.clear()
+    operand = False  # an operator precedes the next token (only spaces and line breaks between)
+    for token, call, operator_after, brk, _operator in _SCAN.findall(masked):
+        if not token:
+            if brk:  # a sentence break
+                script_now, sentence = "", sentence + 1
             else:
-                kind = _non_word_type(piece, masked, start, end)
-                if kind or script == "NONE":
-                    ignored[kind or "number"] += 1
-                    if len(piece) > 1 or script == "NONE" or piece.isascii() and piece not in "aA":
-                        continue  # x, y (Spanish "and" to a language model) are variables; "a", "é" are words
-                size = 0 if kind else 1  # a single letter ("a", "é") is not counted but helps identify
-            if current is None or current.script != script:
+                operand = True
+            continue
+        context = _CALL if call else _OPERAND if operand or operator_after else _NO_CONTEXT
+        operand = False
+        cache = _ACTIONS[context]
+        actions = cache.get(token)
+        if actions is None:
+            actions = cache[token] = _token_actions(token, context)
+        for piece, script, kind, size in actions:
+            if kind:
+                ignored[kind] += 1
+            if script is None:
+                continue
+            if script != script_now:  # a run has one script and sentence
+                if current is not None:
+                    current.units = units
                 current = Run(script, sentence=sentence)
                 runs.append(current)
-                sentence_scripts.setdefault(sentence, set()).add(script)  # a run has one script and sentence
-            current.read.append(piece)
+                sentence_scripts.setdefault(sentence, set()).add(script)
+                script_now, read, words, units = script, current.read, current.words, 0
+            read.append(piece)
             if size:
-                current.words.append(piece)
-                current.units += size
+                words.append(piece)
+                units += size
+    if current is not None:
+        current.units = units
     # summed run by run, as language_consistency sums a language's share: a trace in one language is 1.0 exactly
     return TokenCount(runs, sum(run.size for run in runs), ignored, sentence_scripts)
 

@@ -1,0 +1,180 @@
+"""The text signals' fast paths pinned to their definitions, on inputs chosen to break them.
+
+Each fast path (one regex scan for token kinds and their context, one scan for the plain ratio of an
+ASCII trace, loops found without the whole Z-function, MinHash with each distinct word hashed once) is
+compared with a plain restatement of the rule it implements, written as the rule reads (the
+implementation before the speed-up). scripts/compare_signals.py does the same on thousands of real and
+synthetic traces against the previous commit.
+"""
+from __future__ import annotations
+
+import random
+import re
+
+import numpy as np
+import pytest
+import xxhash
+
+from curation import minhash
+from evals.verifiers import language, text_tokens
+from evals.verifiers.repetition import find_loop, ngram_repetition_rate, tokenize
+from evals.verifiers.text_tokens import CHAR_SCRIPTS, Run, _split_scripts, _token_kinds, count_tokens, mask_spans
+
+_TOKEN = re.compile(r"\w+(?:['’.\-]\w+)*|(?P<brk>[.!?;:\n。！？；：]+)")
+
+
+def reference_kind(token: str, text: str, start: int, end: int) -> str | None:
+    """The token-type rule as written: context read by slicing the text around the token."""
+    alone, as_word = _token_kinds(token)
+    if alone:
+        return alone
+    after = text[end:end + 3].lstrip()
+    if after.startswith("("):
+        return "identifier"
+    if as_word:
+        return as_word
+    if after[:1] in text_tokens._OPERATORS or text[max(0, start - 8):start].rstrip()[-1:] in text_tokens._OPERATORS:
+        return "identifier"
+    return None
+
+
+def reference_count(text: str) -> tuple:
+    masked, ignored = mask_spans(text)
+    runs: list[Run] = []
+    scripts: dict[int, set[str]] = {}
+    current, sentence = None, 0
+    for match in _TOKEN.finditer(masked):
+        if match.lastindex:
+            current, sentence = None, sentence + 1
+            continue
+        token, start, end = match.group(), match.start(), match.end()
+        pieces = ((token, "LATIN"),) if token.isascii() and token.isalpha() else _split_scripts(token)
+        for piece, script in pieces:
+            if script in CHAR_SCRIPTS:
+                size = sum(c.isalpha() for c in piece)
+            else:
+                kind = reference_kind(piece, masked, start, end)
+                if kind or script == "NONE":
+                    ignored[kind or "number"] += 1
+                    if len(piece) > 1 or script == "NONE" or piece.isascii() and piece not in "aA":
+                        continue
+                size = 0 if kind else 1
+            if current is None or current.script != script:
+                current = Run(script, sentence=sentence)
+                runs.append(current)
+                scripts.setdefault(sentence, set()).add(script)
+            current.read.append(piece)
+            if size:
+                current.words.append(piece)
+                current.units += size
+    return summary(runs, ignored, scripts)
+
+
+def summary(runs, ignored, scripts) -> tuple:
+    return ([(r.script, r.words, r.read, r.units, r.sentence) for r in runs], list(ignored.items()),
+            {k: sorted(v) for k, v in scripts.items()})
+
+
+TRICKY = [
+    "f(x) = ab + cd, then g (y) and h  (z) but not k   (w).",
+    "Let ab = 12 and cd=3; so n^k ≥ m, and p ≤ q → r. Then x × y ÷ z ≈ w ± v.",
+    "word =       next",  # the operator 7 spaces before: an identifier
+    "word =        next",  # 8 spaces: a word again
+    "foo =\nbar and baz\n= qux",  # across a line break (also a sentence break)
+    "spaces\u2003= wide\u00a0(x) and\x1c= odd\u3000(y)",  # Unicode spaces are str.isspace
+    "sqrt(2) sin (x) log x max min gcd lcm, dx dh pq, e.g. np.array math.gcd x1 x_i camelCase HTTPServer",
+    "3rd place, 50%, 1,000.5 and 2nd; a A x X é y: it's x' and y’.",
+    "计算x第3个值，然后我们得到结果。English follows here (see).",
+    "これは日本語の文です。漢字とかなが混ざっています。",
+    "한국어 문장은 띄어쓰기를 합니다 = 예 (보기).",
+    "Это русский текст, а здесь f(x) и α+β = γ, θ(t).",
+    "สวัสดีครับ ผมชื่อสมชาย ภาษาไทยไม่มีการเว้นวรรค",
+    "नमस्ते दुनिया (हिन्दी) = पाठ",
+    "Code `x = y(z)` and ```python\nprint(f(x))\n``` then $a = b(c)$ and \\(d\\) and $$e$$ \\[f\\].",
+    "Mail me@example.com or see https://example.org/a(b) www.x.org; \\frac{1}{2} \\text{ so that }.",
+    "$\\text{this is a long sentence of prose inside math}$ and $5 costs $6 today.",
+    "<think>\nWait. Hmm, ab(cd) ef.gh(ij) k-l(m) o’p (q)</think>",
+    "=leading and trailing=",
+    "",
+    "((((", "a(", "(a)", "x=", "=x", "é(", "ő =", "ⅷ ½ ² ₃ ٣ ௫",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_count_tokens_matches_the_rule_as_written(text):
+    counts = count_tokens(text)
+    assert summary(counts.runs, counts.ignored, counts.sentence_scripts) == reference_count(text)
+    assert counts.counted == sum(r.size for r in counts.runs)
+
+
+def test_count_tokens_matches_on_random_mixtures():
+    """Random strings over the characters that matter (operators, spaces, parentheses, breaks, scripts)."""
+    rng = random.Random(7)
+    alphabet = list("ab xy=+(^.\n\t\u2003é中か한Ж1_'’-") + ["sin", "dx", "the", "word", "$", "\\text{", "}"]
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        counts = count_tokens(text)
+        assert summary(counts.runs, counts.ignored, counts.sentence_scripts) == reference_count(text), repr(text)
+
+
+def reference_plain(text: str, target: str) -> float | None:
+    tokens = language._PLAIN_TOKEN.findall(text)
+    if not tokens:
+        return None
+    scripts = {"HAN", "HIRAGANA", "KATAKANA"} if target == "ja" else {language.LANGUAGE_SCRIPT.get(target, "LATIN")}
+    hits = 0
+    for token in tokens:
+        word = token.strip(".,;:!?()[]\"'“”‘’«»")
+        if language._PLAIN_WORD.fullmatch(word) and text_tokens.script_of(word[0]) in scripts:
+            hits += 1 if text_tokens.script_of(word[0]) not in CHAR_SCRIPTS or len(word) == 1 else 0
+    return hits / len(tokens)
+
+
+@pytest.mark.parametrize("text", [
+    "Hello, world! (this) [is] \"quoted\" 'single' it's don't -dash dash- a-b a--b x2 _u 'a' '' . ,,",
+    "tabs\tand\nnewlines\x0band\x1cunit separators  ", "", "   ", "$x$ \\frac{a}{b} f(x)=2 ...word... ((a)) (a",
+    "Ünïcödé wörds “quoted” «guillemets» 中文 and English", "a’b ’a’ a’’ -a- a'-b",
+])
+@pytest.mark.parametrize("target", ["en", "fr", "ru", "zh", "ja"])
+def test_plain_ratio_matches_the_rule_as_written(text, target):
+    assert language.plain_word_ratio(text, target) == reference_plain(text, target)
+
+
+def reference_loop(tokens: list[str], min_repeats: int, min_tokens: int, max_unit: int) -> tuple[int, int]:
+    """The loop as defined: the least period p whose Z-value on the reversed tail covers the thresholds."""
+    window = tokens[-max(min_tokens, max_unit * min_repeats):][::-1]
+    n = len(window)
+    for period in range(1, min(max_unit, n // min_repeats) + 1):
+        z = 0
+        while period + z < n and window[z] == window[period + z]:
+            z += 1
+        if z + period >= period * min_repeats and z + period >= min_tokens:
+            return period, z + period
+    return 0, 0
+
+
+def test_find_loop_matches_the_definition():
+    rng = random.Random(3)
+    for _ in range(1500):
+        unit = [rng.choice("abc.") for _ in range(rng.randint(1, 30))]
+        tokens = [rng.choice("abcdxyz") for _ in range(rng.randint(0, 60))] + unit * rng.randint(0, 12)
+        tokens += unit[:rng.randint(0, len(unit))]
+        for params in ((4, 64, 2000), (2, 5, 2000), (3, 1, 7), (2, 20, 3)):
+            assert find_loop(tokens, *params) == reference_loop(tokens, *params), (tokens, params)
+
+
+def test_ngram_rate_counts_distinct_ngrams():
+    rng = random.Random(5)
+    for _ in range(300):
+        tokens = tokenize(" ".join(rng.choice(["a", "b", "c", "d", "."]) for _ in range(rng.randint(0, 80))))
+        total = len(tokens) - 3
+        want = 1 - len({tuple(tokens[i:i + 4]) for i in range(total)}) / total if total > 0 else 0.0
+        assert ngram_repetition_rate(tokens) == want
+
+
+def test_minhash_keys_hash_every_word():
+    words = "the cat sat on the mat and the cat sat again 中 文".split() * 3
+    h = np.array([xxhash.xxh3_64_intdigest(w.encode()) for w in words], dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        combined = sum(h[j: len(h) - 4 + j] * minhash._WEIGHTS[j] for j in range(5))
+    assert np.array_equal(minhash.ngram_keys(words), minhash._mix(combined))

@@ -21,6 +21,7 @@ through `samples_sql()` and `verdicts_sql()`. A test fails if SQL against the vi
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
@@ -33,7 +34,12 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-SCHEMA_VERSION = 1
+from .store_check import QUARANTINE, good_segments
+from .store_lock import WriterLock
+
+# 2: samples carry `content_hash`, verdicts the `sample_hash` of the text they judged. Version-1 segments
+# stay readable: their missing columns read as NULL, and a NULL hash matches any sample (see `_verdicts`).
+SCHEMA_VERSION = 2
 KEY = ("model", "revision", "prompt_hash", "sampling_hash", "sample_index")
 TABLES = ("samples", "verdicts")  # the Parquet-segment directories; runs/ and results/ hold JSON
 DIRECTORIES = (*TABLES, "runs", "results")
@@ -45,7 +51,7 @@ SAMPLES = pa.schema([
     ("messages", pa.string()), ("prompt_text", pa.string()), ("completion", pa.string()),
     ("reasoning", pa.string()), ("finish_reason", pa.string()), ("think_prefilled", pa.bool_()),
     ("prompt_tokens", pa.int32()), ("completion_tokens", pa.int32()), ("seed", pa.int64()),
-    ("created_at", pa.float64()), ("schema_version", pa.int16()),
+    ("created_at", pa.float64()), ("schema_version", pa.int16()), ("content_hash", pa.string()),
 ])
 VERDICTS = pa.schema([
     ("model", pa.string()), ("revision", pa.string()), ("prompt_hash", pa.string()),
@@ -53,8 +59,9 @@ VERDICTS = pa.schema([
     ("benchmark", pa.string()), ("problem_id", pa.string()), ("verifier", pa.string()),
     ("verifier_version", pa.string()), ("correct", pa.bool_()), ("score", pa.float64()), ("reason", pa.string()),
     ("extracted", pa.string()), ("normalized", pa.string()), ("method", pa.string()), ("details", pa.string()),
-    ("created_at", pa.float64()), ("schema_version", pa.int16()),
+    ("created_at", pa.float64()), ("schema_version", pa.int16()), ("sample_hash", pa.string()),
 ])
+SCHEMAS = {"samples": SAMPLES, "verdicts": VERDICTS}
 _KEY_SQL = ", ".join(KEY)
 # a verdict's own fields (the columns after the sample's key): what other databases keep of one
 VERDICT_FIELDS = ("verifier", "verifier_version", "correct", "score", "reason", "extracted", "normalized",
@@ -80,11 +87,31 @@ def sample_key(row: dict[str, Any]) -> tuple:
     return tuple(row[c] for c in KEY)
 
 
+def content_hash(sample: dict[str, Any]) -> str:
+    """What a verifier judges of a sample (its texts and finish), hashed: a verdict row carries its sample's
+    hash as `sample_hash`, so a verdict on one writer's text is never read as the verdict on another's."""
+    if sample.get("content_hash"):
+        return sample["content_hash"]
+    judged = [sample.get("completion"), sample.get("reasoning"), sample.get("finish_reason"),
+              bool(sample.get("think_prefilled"))]
+    return hashlib.sha256(json.dumps(judged, ensure_ascii=False).encode()).hexdigest()[:32]
+
+
 class Store:
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
         for sub in ("samples", "verdicts", "runs", "results"):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
+
+    def segments(self, table: str) -> list[Path]:
+        """The table's readable segments: every reader lists them here, so a damaged one is moved to
+        <db>/quarantine/ (with a warning) instead of failing every query (evals/store_check.py)."""
+        return good_segments(self.root / table, KEY, self.root / QUARANTINE / table)
+
+    def writer_lock(self, run: str, shard: tuple[int, int] = (0, 1)) -> WriterLock:
+        """The lock a process holds while it writes `run` (evals/store_lock.py): a second writer of the same
+        run is refused unless their shards are disjoint."""
+        return WriterLock(self.root / "locks", run, shard)
 
     # ---- writing -------------------------------------------------------------------------
     def _write_segment(self, table: str, rows: list[dict[str, Any]], schema: pa.Schema, tag: str) -> None:
@@ -94,6 +121,8 @@ class Store:
         for row in rows:
             row.setdefault("created_at", now)
             row.setdefault("schema_version", SCHEMA_VERSION)
+            if table == "samples":
+                row["content_hash"] = content_hash(row)
         name = f"{tag}-{time.time_ns()}-{uuid.uuid4().hex[:8]}.parquet"
         final = self.root / table / name
         temp = final.with_name("." + name + ".tmp")  # hidden from the *.parquet glob until renamed
@@ -120,14 +149,9 @@ class Store:
     def connect(self) -> duckdb.DuckDBPyConnection:
         """An in-memory DuckDB with views `samples` and `verdicts`, one row per key."""
         con = duckdb.connect()
-        for table, schema in (("samples", SAMPLES), ("verdicts", VERDICTS)):
-            files = sorted(str(p) for p in (self.root / table).glob("*.parquet"))
-            if files:
-                source = f"read_parquet({files!r}, union_by_name = true)"
-            else:
-                con.register(f"_{table}_empty", schema.empty_table())
-                source = f"_{table}_empty"
-            con.execute(f"CREATE VIEW {table} AS {_deduplicated(table, source)}")
+        sources = {table: _source(table, [str(p) for p in self.segments(table)]) for table in TABLES}
+        con.execute(f"CREATE VIEW samples AS {_samples(sources['samples'])}")
+        con.execute(f"CREATE VIEW verdicts AS {_verdicts(sources['verdicts'], 'samples')}")
         con.execute(RELATIONS)
         return con
 
@@ -140,19 +164,22 @@ class Store:
         """A SQL expression reading this store's samples, one row per key, for another database to embed in
         its own views (curation's DuckDB): it reads the segments present when the query runs, so samples
         written later are seen. `where` filters on sample columns (e.g. model=..., sampling_hash=...)."""
-        glob = _literal(self.segment_glob("samples"))
-        condition = " AND ".join(f"{column} = {_literal(value)}" for column, value in where.items())
-        return f"({_deduplicated('samples', f'read_parquet({glob}, union_by_name = true)', condition)})"
+        return f"({_samples(self._glob_source('samples'), _condition(where))})"
 
     def verdicts_sql(self, **where: str) -> str:
         """Like `samples_sql`, this store's verdicts (one row per key, verifier and version) for another
-        database to embed (curation reuses them). An empty glob is an error: check `has_segments` first."""
-        glob = _literal(self.segment_glob("verdicts"))
-        condition = " AND ".join(f"{column} = {_literal(value)}" for column, value in where.items())
-        return f"({_deduplicated('verdicts', f'read_parquet({glob}, union_by_name = true)', condition)})"
+        database to embed (curation reuses them): only the verdicts on the texts of the samples kept."""
+        samples = f"({_samples(self._glob_source('samples'), _condition(where))})"
+        return f"({_verdicts(self._glob_source('verdicts'), samples, _condition(where, 'v.'))})"
+
+    def _glob_source(self, table: str) -> str:
+        """The table's segments by glob (read when the query runs), checked now: damage is quarantined."""
+        if not self.segments(table):
+            return _source(table, [])
+        return _source(table, [self.segment_glob(table)])
 
     def has_segments(self, table: str) -> bool:
-        return any((self.root / table).glob("*.parquet"))
+        return bool(self.segments(table))
 
     def segment_glob(self, table: str) -> str:
         return str(self.root.resolve() / table / "*.parquet")
@@ -231,41 +258,73 @@ class Store:
         return {(r["prompt_hash"], int(r["sample_index"])) for r in rows}
 
     def compact(self) -> dict[str, tuple[int, int]]:
-        """Rewrite each table's segments as one (duplicates dropped); returns {table: (segments, rows)}.
+        """Rewrite each table's segments as one (duplicates, and verdicts on a text the kept sample does not
+        have, dropped); returns {table: (segments, rows)}.
 
         Only the segments listed at the start are replaced, so a writer may keep appending meanwhile;
         a reader that lists files just before they are removed fails and must retry, so compact while
         no app or curation job is reading this store.
         """
+        files = {table: self.segments(table) for table in TABLES}
+        if all(len(found) < 2 for found in files.values()):
+            return {table: (len(found), -1) for table, found in files.items()}
+        sources = {table: _source(table, [str(f) for f in found]) for table, found in files.items()}
+        samples = f"({_samples(sources['samples'])})"
+        with duckdb.connect() as con:  # both read before any segment goes: verdicts are checked against samples
+            tables = {"samples": con.sql(samples).fetch_arrow_table(),
+                      "verdicts": con.sql(_verdicts(sources["verdicts"], samples)).fetch_arrow_table()}
         done = {}
-        for table, schema in (("samples", SAMPLES), ("verdicts", VERDICTS)):
-            files = sorted((self.root / table).glob("*.parquet"))
-            if len(files) < 2:
-                done[table] = (len(files), -1)
-                continue
-            source = f"read_parquet({[str(f) for f in files]!r}, union_by_name = true)"
-            with duckdb.connect() as con:
-                rows = con.sql(_deduplicated(table, source)).fetch_arrow_table()
+        for table, rows in tables.items():
             name = f"compact-{time.time_ns()}-{uuid.uuid4().hex[:8]}.parquet"
             temp = self.root / table / f".{name}.tmp"
-            pq.write_table(rows.select(schema.names).cast(schema), temp, compression="zstd")
+            pq.write_table(rows.select(SCHEMAS[table].names).cast(SCHEMAS[table]), temp, compression="zstd")
             os.replace(temp, self.root / table / name)
-            for f in files:
+            for f in files[table]:
                 f.unlink()
-            done[table] = (len(files), rows.num_rows)
+            done[table] = (len(files[table]), rows.num_rows)
         return done
 
     def segment_count(self) -> dict[str, int]:
-        return {t: len(list((self.root / t).glob("*.parquet"))) for t in ("samples", "verdicts")}
+        return {t: len(self.segments(t)) for t in TABLES}
 
 
-def _deduplicated(table: str, source: str, where: str = "") -> str:
-    """One row per key. A sample's first write wins (a duplicate can only come from two writers racing);
-    a verdict's latest write wins (a re-score that changed its mind under the same verifier version).
+_DUCKDB_TYPES = {pa.string(): "VARCHAR", pa.int16(): "SMALLINT", pa.int32(): "INTEGER", pa.int64(): "BIGINT",
+                 pa.float64(): "DOUBLE", pa.bool_(): "BOOLEAN"}
+
+
+def _source(table: str, files: list[str]) -> str:
+    """The rows of these segments (paths or globs) with every column of the current schema: a column an
+    older segment lacks (schema version 1 had no hashes) reads as NULL."""
+    typed = ", ".join(f"CAST(NULL AS {_DUCKDB_TYPES[f.type]}) AS {f.name}" for f in SCHEMAS[table])
+    empty = f"SELECT {typed} WHERE false"
+    if not files:
+        return f"({empty})"
+    listed = ", ".join(_literal(f) for f in files)
+    return f"(SELECT * FROM read_parquet([{listed}], union_by_name = true) UNION ALL BY NAME {empty})"
+
+
+def _samples(source: str, where: str = "") -> str:
+    """One row per key: a sample's first write wins (a duplicate can only come from two writers racing).
     `where` may only filter on key columns, so filtering before the window drops no winner."""
-    partition, order = (_KEY_SQL + ", verifier, verifier_version", "DESC") if table == "verdicts" else (_KEY_SQL, "")
     return (f"SELECT * FROM {source} {f'WHERE {where} ' if where else ''}"
-            f"QUALIFY row_number() OVER (PARTITION BY {partition} ORDER BY created_at {order}) = 1")
+            f"QUALIFY row_number() OVER (PARTITION BY {_KEY_SQL} ORDER BY created_at) = 1")
+
+
+def _verdicts(source: str, samples: str, where: str = "") -> str:
+    """One row per (key, verifier, version), of the verdicts on the text the kept sample has: the latest such
+    write wins (a re-score that changed its mind under the same version). A verdict on another writer's
+    text for that key is never used. A NULL hash (a schema-1 segment) matches: such a store had no second
+    writer unless one raced, and re-verifying every old store would re-run hours of code judging."""
+    keys = " AND ".join(f"v.{c} = s.{c}" for c in KEY)
+    return (f"SELECT v.* FROM {source} v LEFT JOIN (SELECT {_KEY_SQL}, content_hash FROM {samples}) s ON {keys} "
+            f"WHERE (v.sample_hash IS NULL OR s.content_hash IS NULL OR v.sample_hash = s.content_hash)"
+            f"{f' AND {where}' if where else ''} QUALIFY row_number() OVER "
+            f"(PARTITION BY {', '.join('v.' + c for c in KEY)}, v.verifier, v.verifier_version "
+            f"ORDER BY v.created_at DESC) = 1")
+
+
+def _condition(where: dict[str, str], alias: str = "") -> str:
+    return " AND ".join(f"{alias}{column} = {_literal(value)}" for column, value in where.items())
 
 
 def _literal(text: str) -> str:

@@ -164,7 +164,7 @@ class Store:
         """A SQL expression reading this store's samples, one row per key, for another database to embed in
         its own views (curation's DuckDB): it reads the segments present when the query runs, so samples
         written later are seen. `where` filters on sample columns (e.g. model=..., sampling_hash=...)."""
-        return f"({_samples(self._glob_source('samples'), _condition(where))})"
+        return f"({_samples(self._glob_source('samples', always=True), _condition(where))})"
 
     def verdicts_sql(self, **where: str) -> str:
         """Like `samples_sql`, this store's verdicts (one row per key, verifier and version) for another
@@ -172,9 +172,10 @@ class Store:
         samples = f"({_samples(self._glob_source('samples'), _condition(where))})"
         return f"({_verdicts(self._glob_source('verdicts'), samples, _condition(where, 'v.'))})"
 
-    def _glob_source(self, table: str) -> str:
-        """The table's segments by glob (read when the query runs), checked now: damage is quarantined."""
-        if not self.segments(table):
+    def _glob_source(self, table: str, always: bool = False) -> str:
+        """The table's segments by glob (read when the query runs), checked now: damage is quarantined.
+        Without segments, an empty relation, unless `always` (a glob matching nothing fails until one exists)."""
+        if not self.segments(table) and not always:
             return _source(table, [])
         return _source(table, [self.segment_glob(table)])
 
@@ -283,6 +284,19 @@ class Store:
                 f.unlink()
             done[table] = (len(files[table]), rows.num_rows)
         return done
+
+    def race_counts(self) -> tuple[int, int]:
+        """(keys written with two different texts, verdicts ignored because they judged the text not kept):
+        what two racing writers left (fsck reports it). Schema-1 samples are compared by their texts."""
+        sources = {table: _source(table, [str(p) for p in self.segments(table)]) for table in TABLES}
+        judged = "coalesce(content_hash, md5(concat_ws(chr(0), completion, reasoning, finish_reason)))"
+        with duckdb.connect() as con:
+            raced = con.execute(f"SELECT count(*) FROM (SELECT {_KEY_SQL} FROM {sources['samples']} GROUP BY ALL "
+                            f"HAVING count(DISTINCT {judged}) > 1)").fetchone()[0]
+            keys = " AND ".join(f"v.{c} = s.{c}" for c in KEY)
+            ignored = con.execute(f"SELECT count(*) FROM {sources['verdicts']} v JOIN ({_samples(sources['samples'])}) s "
+                              f"ON {keys} WHERE v.sample_hash <> s.content_hash").fetchone()[0]
+        return raced, ignored
 
     def segment_count(self) -> dict[str, int]:
         return {t: len(self.segments(t)) for t in TABLES}

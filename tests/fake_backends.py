@@ -49,3 +49,21 @@ class Slow(Deterministic):
     def __init__(self, model: str, **options: Any) -> None:
         super().__init__(model, **options)
         self.delay = float(os.environ.get("SLOW_DELAY", "0.1"))
+
+
+class Stalling(Deterministic):
+    """Deterministic, but stalls as a slow engine does between batches: yields one completion, waits
+    STALL_GAP seconds (default 3), yields a second, then hangs. Before each yield it appends
+    "<count> <time.time()>" to the file STALL_LOG, so a test knows when a completion reached the runner."""
+
+    def generate(self, requests: Sequence[Request], sampling: Sampling) -> Iterator[Completion]:
+        log = os.environ.get("STALL_LOG")
+        for count, completion in enumerate(super().generate(requests, sampling), 1):
+            if count > 2:
+                time.sleep(3600)
+            if count == 2:
+                time.sleep(float(os.environ.get("STALL_GAP", "3")))
+            if log:
+                with open(log, "a") as f:
+                    f.write(f"{count} {time.time()}\n")
+            yield completion

@@ -215,6 +215,7 @@ class Runner:
 
     def generate(self, bench: Benchmark, problems: dict[str, Problem], requests: list[Request], run_id: str) -> None:
         if not self.config.ray:
+            _ = self.pool  # its workers start (imports: seconds) while the engine loads: the first verdicts come sooner
             stream_to_store(self.backend().generate(requests, self.sampling), len(requests), f"generate {bench.name}",
                             lambda buffer: self.write_samples(bench, buffer, run_id),
                             then=lambda samples: self.write_verdicts(bench, problems, samples, run_id))

@@ -53,8 +53,9 @@ class Slow(Deterministic):
 
 class Stalling(Deterministic):
     """Deterministic, but stalls as a slow engine does between batches: yields one completion, waits
-    STALL_GAP seconds (default 3), yields a second, then hangs. Before each yield it appends
-    "<count> <time.time()>" to the file STALL_LOG, so a test knows when a completion reached the runner."""
+    STALL_GAP seconds (default 3) or, if STALL_GO names a file, until that file exists, yields a second,
+    then hangs. Before each yield it appends "<count> <time.time()>" to the file STALL_LOG, so a test
+    knows when a completion reached the runner."""
 
     def generate(self, requests: Sequence[Request], sampling: Sampling) -> Iterator[Completion]:
         log = os.environ.get("STALL_LOG")
@@ -62,7 +63,10 @@ class Stalling(Deterministic):
             if count > 2:
                 time.sleep(3600)
             if count == 2:
-                time.sleep(float(os.environ.get("STALL_GAP", "3")))
+                go = os.environ.get("STALL_GO")
+                time.sleep(0 if go else float(os.environ.get("STALL_GAP", "3")))
+                while go and not os.path.exists(go):
+                    time.sleep(0.05)
             if log:
                 with open(log, "a") as f:
                     f.write(f"{count} {time.time()}\n")

@@ -128,7 +128,7 @@ def _progress(proc: subprocess.Popen, seen: list[tuple[int, float]]) -> None:
         text += chunk
         if chunk in "\r\n":
             found = re.findall(r"generate \w+:.*?(\d+)/\d+", text)
-            if found and (not seen or int(found[-1]) > seen[-1][0]):
+            if found and int(found[-1]) > (seen[-1][0] if seen else 0):
                 seen.append((int(found[-1]), time.time()))
             text = ""
 
@@ -138,8 +138,8 @@ def test_hf_backend_sigkill_inside_the_flush_window(tmp_path):
     """The real model, one completion per batch: kill once a completion is older than the window while the
     next is still being generated; every completion the progress bar counted by then is in the store."""
     db, seen = tmp_path / "db", []
-    proc = _start("run", "--model", "smollm2-135m-instruct", "--benchmark", "math500", "--limit", "6", "--samples",
-                  "1", "--batch-size", "1", "--max-tokens", "256", "--db", str(db))
+    proc = _start("run", "--model", "smollm2-135m-instruct", "--benchmark", "math500", "--limit", "4", "--samples",
+                  "1", "--batch-size", "1", "--max-tokens", "128", "--db", str(db))
     reader = threading.Thread(target=_progress, args=(proc, seen), daemon=True)
     reader.start()
     try:

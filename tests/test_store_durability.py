@@ -20,6 +20,7 @@ import pytest
 from evals.store import Store
 from evals.store_lock import STALE_AFTER_S, StoreBusy, WriterLock
 from evals.streaming import FLUSH_SECONDS, stream_to_store
+from evals.verifiers import VERIFIER_VERSION
 
 from .conftest import ROOT, replay_file
 from .test_runner import FAKE, METRIC_KEYS, evals, raw_rows, results
@@ -33,7 +34,10 @@ def _start(*args: str, env: dict | None = None) -> subprocess.Popen:
 
 
 def _kill(proc: subprocess.Popen) -> None:
-    os.killpg(proc.pid, signal.SIGKILL)  # the runner and its verifier workers, no chance to clean up
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)  # the runner and its verifier workers, no chance to clean up
+    except ProcessLookupError:  # it had finished
+        pass
     proc.wait()
 
 
@@ -162,13 +166,23 @@ def test_random_sigkills_of_a_replay_run_lose_and_duplicate_nothing(tmp_path):
             "--benchmark", "math500", "--samples", "1"]
     clean = evals("run", *args, "--db", str(tmp_path / "clean"))
     assert clean.returncode == 0, clean.stderr
-    db, rng = tmp_path / "killed", random.Random(int(os.environ.get("KILL_SEED", time.time_ns() % 10_000)))
-    for _ in range(3):
+    seed = int(os.environ.get("KILL_SEED", time.time_ns() % 10_000))
+    db, rng, done = tmp_path / "killed", random.Random(seed), []
+
+    def verdicts() -> int:
+        return len(Store(db).verdict_keys("math", VERIFIER_VERSION))
+
+    for _ in range(3):  # replay writes its samples at once, then verifies: each kill at a random moment after
         proc = _start("run", *args, "--db", str(db))
-        time.sleep(rng.uniform(1.0, 8.0))
+        _wait_for(lambda: Store(db).has_segments("samples") or proc.poll() is not None, what="the samples")
+        time.sleep(rng.uniform(0.0, 3.0))
         _kill(proc)
+        done.append((len(raw_rows(db, "samples")), verdicts()))
+    assert done[-1][1] < 500, f"the kills should land midway (KILL_SEED={seed}: (samples, verdicts) {done})"
     resumed = evals("run", *args, "--db", str(db))
     assert resumed.returncode == 0, resumed.stderr
+    assert f"{done[-1][0]} samples already stored, {500 - done[-1][0]} to generate" in resumed.stderr
+    assert verdicts() == 500
     rows = raw_rows(db, "samples")
     assert len({r[:5] for r in rows}) == 500 and sorted(set(rows)) == sorted(raw_rows(tmp_path / "clean", "samples"))
     assert len(rows) == 500, "a resumed run generated a stored sample again"

@@ -34,7 +34,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .store_check import QUARANTINE, good_segments
+from .store_check import QUARANTINE, columns, good_segments
 from .store_lock import WriterLock
 
 # 2: samples carry `content_hash`, verdicts the `sample_hash` of the text they judged. Version-1 segments
@@ -149,9 +149,12 @@ class Store:
     def connect(self) -> duckdb.DuckDBPyConnection:
         """An in-memory DuckDB with views `samples` and `verdicts`, one row per key."""
         con = duckdb.connect()
-        sources = {table: _source(table, [str(p) for p in self.segments(table)]) for table in TABLES}
+        sources = {table: _listed_source(table, self.segments(table)) for table in TABLES}
         con.execute(f"CREATE VIEW samples AS {_samples(sources['samples'])}")
-        con.execute(f"CREATE VIEW verdicts AS {_verdicts(sources['verdicts'], 'samples')}")
+        # which verdicts judged a text the store does not keep, found once here (usually none) rather than
+        # by joining every query's verdicts to the samples' de-duplication window
+        con.execute(f"CREATE TEMP TABLE _foreign_verdicts AS {_foreign(sources['verdicts'], 'samples')}")
+        con.execute(f"CREATE VIEW verdicts AS {_verdicts(sources['verdicts'], foreign='_foreign_verdicts')}")
         con.execute(RELATIONS)
         return con
 
@@ -317,6 +320,18 @@ def _source(table: str, files: list[str]) -> str:
     return f"(SELECT * FROM read_parquet([{listed}], union_by_name = true) UNION ALL BY NAME {empty})"
 
 
+def _listed_source(table: str, files: list[Path]) -> str:
+    """Like `_source`, for a fixed list of checked segments: a column none of them has (an older schema)
+    is added as NULL, without the union that would keep filters from reaching the Parquet scan."""
+    if not files:
+        return _source(table, [])
+    have = columns(files)
+    missing = "".join(f", CAST(NULL AS {_DUCKDB_TYPES[f.type]}) AS {f.name}" for f in SCHEMAS[table]
+                      if f.name not in have)
+    listed = ", ".join(_literal(str(f)) for f in files)
+    return f"(SELECT *{missing} FROM read_parquet([{listed}], union_by_name = true))"
+
+
 def _samples(source: str, where: str = "") -> str:
     """One row per key: a sample's first write wins (a duplicate can only come from two writers racing).
     `where` may only filter on key columns, so filtering before the window drops no winner."""
@@ -324,17 +339,29 @@ def _samples(source: str, where: str = "") -> str:
             f"QUALIFY row_number() OVER (PARTITION BY {_KEY_SQL} ORDER BY created_at) = 1")
 
 
-def _verdicts(source: str, samples: str, where: str = "") -> str:
+def _verdicts(source: str, samples: str = "", where: str = "", foreign: str = "") -> str:
     """One row per (key, verifier, version), of the verdicts on the text the kept sample has: the latest such
     write wins (a re-score that changed its mind under the same version). A verdict on another writer's
     text for that key is never used. A NULL hash (a schema-1 segment) matches: such a store had no second
-    writer unless one raced, and re-verifying every old store would re-run hours of code judging."""
-    keys = " AND ".join(f"v.{c} = s.{c}" for c in KEY)
-    return (f"SELECT v.* FROM {source} v LEFT JOIN (SELECT {_KEY_SQL}, content_hash FROM {samples}) s ON {keys} "
-            f"WHERE (v.sample_hash IS NULL OR s.content_hash IS NULL OR v.sample_hash = s.content_hash)"
-            f"{f' AND {where}' if where else ''} QUALIFY row_number() OVER "
-            f"(PARTITION BY {', '.join('v.' + c for c in KEY)}, v.verifier, v.verifier_version "
+    writer unless one raced, and re-verifying every old store would re-run hours of code judging.
+    The texts kept are `samples` (a relation) or, already resolved, `foreign` (a table of `_foreign`)."""
+    if foreign:
+        keys = " AND ".join(f"v.{c} = f.{c}" for c in (*KEY, "sample_hash"))
+        body, condition = f"{source} v ANTI JOIN {foreign} f ON {keys}", "true"
+    else:
+        keys = " AND ".join(f"v.{c} = s.{c}" for c in KEY)
+        body = f"{source} v LEFT JOIN (SELECT {_KEY_SQL}, content_hash FROM {samples}) s ON {keys}"
+        condition = "(v.sample_hash IS NULL OR s.content_hash IS NULL OR v.sample_hash = s.content_hash)"
+    return (f"SELECT v.* FROM {body} WHERE {condition}{f' AND {where}' if where else ''} QUALIFY row_number() "
+            f"OVER (PARTITION BY {', '.join('v.' + c for c in KEY)}, v.verifier, v.verifier_version "
             f"ORDER BY v.created_at DESC) = 1")
+
+
+def _foreign(source: str, samples: str) -> str:
+    """The (key, sample_hash) of verdicts on a text that is not the kept sample's (two writers raced)."""
+    keys = " AND ".join(f"v.{c} = s.{c}" for c in KEY)
+    return (f"SELECT DISTINCT {', '.join('v.' + c for c in KEY)}, v.sample_hash FROM {source} v "
+            f"JOIN (SELECT {_KEY_SQL}, content_hash FROM {samples}) s ON {keys} WHERE v.sample_hash <> s.content_hash")
 
 
 def _condition(where: dict[str, str], alias: str = "") -> str:

@@ -18,7 +18,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 QUARANTINE = "quarantine"
-_CHECKED: dict[str, tuple[int, int]] = {}  # path -> (size, mtime_ns) of segments found whole in this process
+# path -> ((size, mtime_ns), column names) of the segments found whole in this process
+_CHECKED: dict[str, tuple[tuple[int, int], frozenset[str]]] = {}
 
 
 def damage(path: Path, required: Sequence[str], *, deep: bool = False) -> str | None:
@@ -48,16 +49,21 @@ def good_segments(directory: Path, required: Sequence[str], quarantine: Path) ->
         try:
             stat = path.stat()
             seen = (stat.st_size, stat.st_mtime_ns)
-            if _CHECKED.get(str(path)) != seen:
+            if _CHECKED.get(str(path), (None,))[0] != seen:
                 why = damage(path, required)
                 if why is not None:
                     quarantine_segment(path, quarantine, why)
                     continue
-                _CHECKED[str(path)] = seen
+                _CHECKED[str(path)] = (seen, frozenset(pq.read_schema(path).names))
         except FileNotFoundError:  # compacted away or quarantined by another reader since the listing
             continue
         good.append(path)
     return good
+
+
+def columns(paths: Sequence[Path]) -> frozenset[str]:
+    """The columns any of these segments (returned by `good_segments`) has."""
+    return frozenset().union(*(_CHECKED[str(p)][1] for p in paths if str(p) in _CHECKED))
 
 
 def quarantine_segment(path: Path, quarantine: Path, why: str) -> Path | None:

@@ -174,7 +174,7 @@ def test_random_sigkills_of_a_replay_run_lose_and_duplicate_nothing(tmp_path):
 
     for _ in range(3):  # replay writes its samples at once, then verifies: each kill at a random moment after
         proc = _start("run", *args, "--db", str(db))
-        _wait_for(lambda: Store(db).has_segments("samples") or proc.poll() is not None, what="the samples")
+        _wait_for(lambda p=proc: Store(db).has_segments("samples") or p.poll() is not None, what="the samples")
         time.sleep(rng.uniform(0.0, 3.0))
         _kill(proc)
         done.append((len(raw_rows(db, "samples")), verdicts()))

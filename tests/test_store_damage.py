@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from evals.store import KEY, SAMPLES, Store, content_hash
+from evals.store import KEY, SAMPLES, VERDICTS, Store, content_hash
 
 from .test_runner import FAKE, METRIC_KEYS, evals, results
 
@@ -208,3 +208,26 @@ def test_a_verdict_is_used_only_for_the_text_it_judged(tmp_path):
     store.write([c, _sample(60, "D", created_at=2.0)], [_verdict(_sample(60, "D"), True)])
     needs = store.unscored("m", "r", "h", ["p"], answer=("math", "1"), signal=("math", "1"))
     assert [(r["sample_index"], r["completion"]) for r in needs] == [(60, "C")]
+
+
+def test_a_schema_1_store_stays_readable_and_its_verdicts_count(tmp_path):
+    """Segments written before the hashes existed (no content_hash / sample_hash columns at all)."""
+    store = Store(tmp_path / "db")
+    old = {"samples": [_sample(i, f"t{i}", created_at=1.0, schema_version=1) for i in range(3)]}
+    old["verdicts"] = [{k: v for k, v in _verdict(s, i != 1, created_at=1.5, schema_version=1).items()
+                        if k != "sample_hash"} for i, s in enumerate(old["samples"])]
+    for table, rows in old.items():
+        schema = pa.schema([f for f in (SAMPLES if table == "samples" else VERDICTS)
+                            if f.name not in ("content_hash", "sample_hash")])
+        pq.write_table(pa.Table.from_pylist(rows, schema=schema), store.root / table / "run-1-old.parquet")
+    rows = store.scored("m", "r", "h", {"prompt_hash": ["p"], "pid": ["x"]}, 3, answer=("math", "1"),
+                        signals=((), "s"))
+    assert [(r["sample_index"], r["correct"]) for r in rows] == [(0, True), (1, False), (2, True)]
+    new = _sample(3, "t3")
+    store.write([new], [_verdict(new, True)])  # a schema-2 writer on top
+    assert len(store.verdict_keys("math", "1")) == 4 and store.race_counts() == (0, 0)
+    con = duckdb.connect()
+    assert con.execute(f"SELECT count(*) FROM {store.verdicts_sql()}").fetchone()[0] == 4
+    store.compact()
+    assert len(store.verdict_keys("math", "1")) == 4
+    assert pq.read_schema(next((store.root / "samples").glob("compact-*.parquet"))).names == SAMPLES.names

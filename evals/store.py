@@ -8,10 +8,13 @@
     <db>/results/<run_id>.json  its metrics
 
 Why segments and not one DuckDB file: a DuckDB file admits one writing process, and while it is
-open nobody else can even read it. Here a writer buffers rows and flushes them every second (or
-256 rows) into a new file written under a temporary name and renamed, so readers (the app, a
-second shard, curation) only ever see whole segments, a SIGKILL loses at most the last second,
-and shards from other machines merge by copying files.
+open nobody else can even read it. Here a writer (evals/streaming.py) writes what arrived within a
+second (or every 256 rows) into a new file written under a temporary name and renamed, so readers
+(the app, a second shard, curation) only ever see whole segments, a SIGKILL loses at most the last
+second of completions (and the verdicts being computed), and shards from other machines merge by
+copying files. Every reader lists segments through `Store.segments`, which moves a damaged one to
+<db>/quarantine/ (evals/store_check.py); one process writes a run at a time (`writer_lock`,
+evals/store_lock.py); a verdict counts only for the text it judged (`sample_hash`, schema 2).
 
 This module owns the schema: the key, the one-row-per-key rule, the segment layout and every query
 over `samples` and `verdicts`. Others read through `Store` methods (rows as dicts), through the

@@ -27,7 +27,7 @@ class _Writer:
         self.flush, self.then = flush, then
         self.buffer: list = []
         self.oldest = 0.0
-        self.closing = False
+        self.closing = self.abandon = False
         self.error: BaseException | None = None
         self.cond = threading.Condition()
         self.written: queue.Queue = queue.Queue()  # what `then` still has to do; None ends it
@@ -74,7 +74,7 @@ class _Writer:
 
     def _then(self) -> None:
         while (done := self.written.get()) is not None:
-            if self.error is not None:
+            if self.error is not None or self.abandon:
                 continue  # failing: what was written without verdicts is verified on resume
             try:
                 self.then(done)
@@ -86,11 +86,10 @@ class _Writer:
         with self.cond:
             self.closing = True
             self.cond.notify()
+        self.abandon = not wait_for_then  # `then` starts no further batch
         self.threads[0].join()
         if wait_for_then and len(self.threads) > 1:
             self.threads[1].join()
-        elif self.error is None:
-            self.error = InterruptedError("stopping")  # `then` starts no further batch
 
 
 def stream_to_store(completions: Iterator[Any], total: int, desc: str, flush: Callable[[list], Any],

@@ -93,6 +93,15 @@ def test_a_failure_keeps_what_arrived_and_reaches_the_caller(failure):
     assert written == (["a", "b"] if failure == "engine" else [])
 
 
+@pytest.mark.parametrize("then", [None, list.append])
+def test_a_finished_stream_writes_everything_and_raises_nothing(then):
+    """Without `then` (curation's generation writes samples only) as with it."""
+    written, after = [], []
+    stream_to_store(iter(range(600)), 600, "test", lambda batch: written.extend(batch) or batch,
+                    then=(lambda batch: after.extend(batch)) if then else None)
+    assert written == list(range(600)) and after == (list(range(600)) if then else [])
+
+
 def _stall_log(path: Path) -> dict[int, float]:
     if not path.exists():
         return {}

@@ -83,11 +83,13 @@ class Workspace:
 def create_samples_view(con: duckdb.DuckDBPyConnection) -> None:
     """`samples`: every registered source's rows in one shape, keyed by sample_id; and the views over it
     (curation/verdicts.py): `store_verdicts`, and `checks` where the verdict tables exist."""
-    import glob
+    from evals.store import Store
 
     rows = con.execute("SELECT kind, location, select_sql FROM sample_sources ORDER BY added_at").fetchall()
-    # a store that has no segment yet cannot be read (an empty glob is an error): it has no samples either
-    selects = [sql for kind, location, sql in rows if kind != "store" or glob.glob(location.strip("'"))]
+    # a store that has no segment yet cannot be read (an empty glob is an error): it has no samples either.
+    # Listing them through the store moves a damaged segment aside first (evals/store_check.py).
+    selects = [sql for kind, location, sql in rows
+               if kind != "store" or Store(Path(location.strip("'")).parent.parent).has_segments("samples")]
     if selects:
         body = "\nUNION ALL BY NAME\n".join(f"({s})" for s in selects)
     else:

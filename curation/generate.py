@@ -48,8 +48,9 @@ def generate(ws: Workspace, con: Any, options: GenerateOptions) -> dict[str, Any
     try:
         if not options.register_only:
             requests = _requests(con, runner, options)
-            if requests:
-                runner.stream(requests, "generate", lambda buffer: _flush(runner, buffer))
+            if requests:  # one writer per (model, sampling) and shard, as `evals run` per run
+                with runner.store.writer_lock(name.replace(":", "__").replace("/", "--"), options.shard):
+                    runner.stream(requests, "generate", lambda buffer: _flush(runner, buffer))
     finally:
         runner.close()
     add_store(con, ws.store_dir, name, runner.spec.name, runner.sampling.hash)

@@ -5,6 +5,7 @@
     python -m evals show [--db runs/store]
     python -m evals rescore [--db runs/store]
     python -m evals compact [--db runs/store]
+    python -m evals fsck runs/store [--repair]   # damaged segments, stale locks, racing writers
     python -m evals models | benchmarks
     python -m evals verify --kind math completions.jsonl --output verdicts.jsonl
     python -m evals signals completions.jsonl        # language, format, repetition, readability
@@ -20,7 +21,7 @@ from collections.abc import Sequence
 
 from evals.config import R1_PROTOCOL, RunConfig
 from evals.config_flags import add_options, build, pair_flag
-from evals.errors import report_errors
+from evals.errors import UsageError, report_errors
 from evals.verifiers.registry import text_reference_kinds
 
 DEFAULT_DB = RunConfig.db
@@ -60,6 +61,18 @@ def _build_parser() -> argparse.ArgumentParser:
                              description="Rewrite all segments of samples and verdicts as one file each, dropping "
                                          "duplicates. Safe beside a running writer; run it while nothing reads the store.")
     compact.add_argument("--db", default=DEFAULT_DB)
+    fsck = sub.add_parser(
+        "fsck", help="check a store (every segment, JSON file, lock); --repair sets right what it can",
+        description="Check a store: decode every Parquet segment page by page, read runs/ and results/ JSON, and "
+                    "list temporary files of killed writers, stale writer locks, files already quarantined and "
+                    "verdicts ignored because two writers raced. With --repair: move damaged files to "
+                    "<store>/quarantine/ (the row groups that still decode are kept in a new segment), delete old "
+                    "temporary files and stale locks; the next `evals run` generates or verifies what went "
+                    "missing. Opening a store (run, show, compact, rescore, the app) already moves aside segments "
+                    "whose footer is unreadable. Exit code 0: healthy (with --repair: everything repaired); "
+                    "1: problems found (without --repair) or left unrepaired; 2: not a store.")
+    fsck.add_argument("store", help="the store directory (what --db names)")
+    fsck.add_argument("--repair", action="store_true", help="quarantine damaged files, remove stale locks and temp files")
     sub.add_parser("models", help="list the model registry", description="List registry models and their defaults.")
     sub.add_parser("benchmarks", help="list the benchmarks", description="List benchmarks, sources and defaults.")
     _add_verify(sub)
@@ -214,6 +227,19 @@ def _dispatch(args: argparse.Namespace) -> int:
         for table, (segments, rows) in Store(args.db).compact().items():
             print(f"{table}: {segments} segments" + (f" -> 1 ({rows} rows)" if rows >= 0 else ", nothing to do"))
         return 0
+    if args.command == "fsck":
+        from .fsck import fsck
+
+        try:
+            found = fsck(args.store, repair=args.repair)
+        except UsageError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        for line in found.lines():
+            print(line)
+        print(f"{args.store}: {len(found.problems)} problem(s)" + (f", {found.unrepaired} left unrepaired" if
+              args.repair else "; run with --repair to set them right" if found.problems else ""))
+        return 1 if (found.problems and not args.repair) or found.unrepaired else 0
     if args.command in ("models", "benchmarks"):
         return _list(args.command)
     if args.command == "verify":

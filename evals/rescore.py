@@ -17,6 +17,8 @@ from .verifiers.pool import VerifierPool
 from .verifiers.signals import SIGNALS
 from .verifiers.verdict import SIGNALS_VERSION
 
+CHUNK = 1024  # samples verified (and their changed verdicts written) per step
+
 
 def _problems_by_hash(bench: Benchmark, data: dict[str, str]) -> dict[str, Problem]:
     return {p.prompt_hash: p for p in bench.load(data)}
@@ -35,23 +37,35 @@ def rescore(store: Store, pool: VerifierPool, *, model: str | None = None, bench
         for s in samples:
             s["problem_id"] = problems[s["prompt_hash"]].id
         print(f"[rescore] {name}: verifying {len(samples)} samples", file=sys.stderr)
-        fresh = verify_samples(pool, bench, {p.id: p for p in problems.values()}, samples, f"rescore {name}")
-        changed = []
-        for s, new in zip(samples, fresh):
-            old = previous.get(sample_key(s))
-            if old is None or old["verifier_version"] != new["verifier_version"] or _differs(old, new):
-                changed.append(new)
-            if old is not None and old["correct"] != new["correct"]:
-                flips.append({"benchmark": name, "model": s["model"], "problem_id": s["problem_id"],
-                              "sample_index": s["sample_index"],
-                              "old": {f: old[f] for f in ("correct", "reason", "extracted", "verifier_version")},
-                              "new": {f: new[f] for f in ("correct", "reason", "extracted", "verifier_version")}})
-        signals = _missing_signals(store, samples)
-        changed += signal_samples(bench, {p.id: p for p in problems.values()}, signals)
-        store.write([], changed, tag="rescore")
-        print(f"[rescore] {name}: {len(changed)} verdict rows written, "
+        by_id, written = {p.id: p for p in problems.values()}, 0
+        for start in range(0, len(samples), CHUNK):  # written chunk by chunk: a kill loses one chunk's work
+            part = samples[start:start + CHUNK]
+            fresh = verify_samples(pool, bench, by_id, part, f"rescore {name} {start + len(part)}/{len(samples)}")
+            changed = _changed(name, part, fresh, previous, flips)
+            store.write([], changed, tag="rescore")
+            written += len(changed)
+        signals = signal_samples(bench, by_id, _missing_signals(store, samples))
+        store.write([], signals, tag="rescore")
+        written += len(signals)
+        print(f"[rescore] {name}: {written} verdict rows written, "
               f"{sum(f['benchmark'] == name for f in flips)} flips", file=sys.stderr)
     return flips
+
+
+def _changed(name: str, samples: list[dict[str, Any]], fresh: list[dict[str, Any]], previous: dict[tuple, dict],
+             flips: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The fresh verdicts that are new or differ from the previous ones; appends each flip to `flips`."""
+    changed = []
+    for s, new in zip(samples, fresh):
+        old = previous.get(sample_key(s))
+        if old is None or old["verifier_version"] != new["verifier_version"] or _differs(old, new):
+            changed.append(new)
+        if old is not None and old["correct"] != new["correct"]:
+            flips.append({"benchmark": name, "model": s["model"], "problem_id": s["problem_id"],
+                          "sample_index": s["sample_index"],
+                          "old": {f: old[f] for f in ("correct", "reason", "extracted", "verifier_version")},
+                          "new": {f: new[f] for f in ("correct", "reason", "extracted", "verifier_version")}})
+    return changed
 
 
 def _missing_signals(store: Store, samples: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ import os
 import platform
 import sys
 import time
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection
 from dataclasses import asdict
 from typing import Any
 
@@ -28,38 +28,11 @@ from .progress import Progress
 from .results import compute_run
 from .scoring import eval_verifier_options, score_samples, unscored_samples
 from .store import Store
+from .streaming import FLUSH_ROWS, FLUSH_SECONDS, stream_to_store
 from .verifiers import VERIFIER_VERSION, VerifierPool
 
-FLUSH_ROWS, FLUSH_SECONDS = 256, 1.0
-__all__ = ["RunConfig", "Runner", "choose_backend", "stream_to_store"]
-
-
-def stream_to_store(completions: Iterator[Completion], total: int, desc: str,
-                    flush: Callable[[list[Completion]], None],
-                    postfix: Callable[[], dict[str, Any]] | None = None, backend: Any = None) -> None:
-    """Hand completions to `flush` every FLUSH_ROWS rows or FLUSH_SECONDS, and whatever finished on the
-    way out, even on Ctrl-C or a backend error: a killed job loses at most the last second. `postfix`:
-    extras for the progress bar at each flush (a cluster's nodes alive). A `backend` that counts its tokens
-    as it generates (`on_tokens`, the hf backend) lets the bar show tokens/s between completions."""
-    buffer: list[Completion] = []
-    last = time.monotonic()
-    progress = Progress(total, desc)
-    if backend is not None and hasattr(backend, "on_tokens"):
-        backend.on_tokens = progress.tokens
-    try:
-        for completion in completions:
-            buffer.append(completion)
-            progress.done(completion)
-            if len(buffer) >= FLUSH_ROWS or time.monotonic() - last >= FLUSH_SECONDS:
-                flush(buffer)
-                buffer, last = [], time.monotonic()
-                if postfix:
-                    progress.extra = postfix()
-    finally:
-        if backend is not None and hasattr(backend, "on_tokens"):
-            backend.on_tokens = None
-        flush(buffer)
-        progress.close()
+VERIFY_CHUNK = 256  # stored samples verified (and their verdicts written) per step of verify_stored
+__all__ = ["FLUSH_ROWS", "FLUSH_SECONDS", "RunConfig", "Runner", "choose_backend", "stream_to_store"]
 
 
 def choose_backend(config: RunConfig, spec: ModelSpec) -> str:
@@ -215,6 +188,11 @@ class Runner:
         return f"{slug}__{bench.name}__{self.sampling.hash}"
 
     def run_benchmark(self, bench: Benchmark, problems: list[Problem]) -> dict[str, Any]:
+        """Under the run's writer lock: a second process writing the same run (and shard) is refused."""
+        with self.store.writer_lock(self.run_id(bench), self.config.shard):
+            return self._run_benchmark(bench, problems)
+
+    def _run_benchmark(self, bench: Benchmark, problems: list[Problem]) -> dict[str, Any]:
         k, run_id = self.k_for(bench), self.run_id(bench)
         have = self.store.existing_keys(self.spec.name, self.spec.revision, self.sampling.hash,
                                         [p.prompt_hash for p in problems])
@@ -274,11 +252,14 @@ class Runner:
             stop(self._engines)
         self._engines = None
 
-    def stream(self, requests: list[Request], desc: str, flush: Callable[[list[Completion]], None]) -> None:
-        """Generate `requests` into `flush` (which writes the store): through the local backend, or under --ray
-        through the engine actors, the driver still the only writer; the engines are stopped after."""
+    def stream(self, requests: list[Request], desc: str, flush: Callable[[list[Completion]], Any],
+               then: Callable[[Any], None] | None = None) -> None:
+        """Generate `requests` into `flush` (which writes the store) and, locally, what it returns into `then`
+        (verification, in a thread of its own): through the local backend, or under --ray through the engine
+        actors, the driver still the only writer; the engines are stopped after."""
         if not self.config.ray:
-            stream_to_store(self.backend().generate(requests, self.sampling), len(requests), desc, flush,
+            _ = self.pool  # its workers start (imports: seconds) while the engine loads: the first verdicts come sooner
+            stream_to_store(self.backend().generate(requests, self.sampling), len(requests), desc, flush, then=then,
                             backend=self.backend())
             return
         from . import distributed
@@ -290,17 +271,21 @@ class Runner:
             self._stop_engines()  # frees the cluster's CPUs/GPUs for the verifier actors
 
     def generate(self, bench: Benchmark, problems: dict[str, Problem], requests: list[Request], run_id: str) -> None:
-        # On a cluster the driver writes samples as they arrive and verifies them all afterwards
-        # (verify_stored, the resume path) on every CPU, once the engines have given theirs back.
-        self.stream(requests, f"generate {bench.name}",
-                    lambda buffer: self.flush(bench, problems, buffer, run_id, score=not self.config.ray))
+        # Locally each written batch is verified in a thread of its own as the engine goes on. On a cluster
+        # the driver writes samples as they arrive and verifies them all afterwards (verify_stored, the
+        # resume path) on every CPU, once the engines have given theirs back.
+        self.stream(requests, f"generate {bench.name}", lambda buffer: self.write_samples(bench, buffer, run_id),
+                    then=lambda samples: self.write_verdicts(bench, problems, samples, run_id))
 
-    def flush(self, bench: Benchmark, problems: dict[str, Problem], buffer: list[Completion], run_id: str,
-              score: bool = True) -> None:
-        if not buffer:
-            return
+    def write_samples(self, bench: Benchmark, buffer: list[Completion], run_id: str) -> list[dict[str, Any]]:
         samples = [self.sample_row(bench.name, c, run_id) for c in buffer]
-        self.store.write(samples, score_samples(self.pool, bench, problems, samples) if score else [], tag=run_id)
+        self.store.write(samples, [], tag=run_id)
+        return samples
+
+    def write_verdicts(self, bench: Benchmark, problems: dict[str, Problem], samples: list[dict[str, Any]],
+                       run_id: str) -> None:
+        """Verdicts of written samples (a kill before this leaves samples that the resume verifies)."""
+        self.store.write([], score_samples(self.pool, bench, problems, samples), tag=run_id)
 
     def sample_row(self, benchmark: str, c: Completion, run_id: str) -> dict[str, Any]:
         r = c.request
@@ -333,8 +318,13 @@ class Runner:
             print(f"[evals] {bench.name}: scoring {len(pending)} stored samples", file=sys.stderr)
             for row in pending:  # the stored problem id may come from another benchmark's copy
                 row["problem_id"] = by_hash[row["prompt_hash"]].id
-            verdicts = score_samples(self.scorer, bench, {p.id: p for p in problems}, pending, f"verify {bench.name}")
-            self.store.write([], verdicts, tag="verify")
+            # written chunk by chunk, so a kill loses only the chunk being verified
+            chunk = max(VERIFY_CHUNK, 16 * self.config.verify_workers) if self.config.verify_workers else VERIFY_CHUNK
+            for start in range(0, len(pending), chunk):
+                part = pending[start:start + chunk]
+                desc = f"verify {bench.name}" + (f" {start + len(part)}/{len(pending)}" if len(pending) > chunk else "")
+                self.store.write([], score_samples(self.scorer, bench, {p.id: p for p in problems}, part, desc),
+                                 tag="verify")
 
     def record_invocation(self, bench: Benchmark, problems: list[Problem], k: int, run_id: str,
                           to_generate: int) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 from tqdm import tqdm
 
 from .benchmarks import Benchmark, Problem
-from .store import KEY, Store
+from .store import KEY, Store, content_hash
 from .verifiers import VERIFIER_VERSION, Verdict, VerifierPool
 from .verifiers.answer_region import sample_for_verifier
 from .verifiers.language import question_language
@@ -65,7 +65,9 @@ def verdict_fields(verifier: str, v: Verdict, policy: dict[str, Any] | None = No
 
 def verdict_row(sample: dict[str, Any], verifier: str, v: Verdict,
                 policy: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {**{f: sample[f] for f in (*KEY, "benchmark", "problem_id")}, **verdict_fields(verifier, v, policy)}
+    """The verdict on `sample` as a store row, tied to the text it judged by `sample_hash`."""
+    return {**{f: sample[f] for f in (*KEY, "benchmark", "problem_id")}, "sample_hash": content_hash(sample),
+            **verdict_fields(verifier, v, policy)}
 
 
 def judge_timeout(items: list) -> float | None:

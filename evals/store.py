@@ -8,10 +8,13 @@
     <db>/results/<run_id>.json  its metrics
 
 Why segments and not one DuckDB file: a DuckDB file admits one writing process, and while it is
-open nobody else can even read it. Here a writer buffers rows and flushes them every second (or
-256 rows) into a new file written under a temporary name and renamed, so readers (the app, a
-second shard, curation) only ever see whole segments, a SIGKILL loses at most the last second,
-and shards from other machines merge by copying files.
+open nobody else can even read it. Here a writer (evals/streaming.py) writes what arrived within a
+second (or every 256 rows) into a new file written under a temporary name and renamed, so readers
+(the app, a second shard, curation) only ever see whole segments, a SIGKILL loses at most the last
+second of completions (and the verdicts being computed), and shards from other machines merge by
+copying files. Every reader lists segments through `Store.segments`, which moves a damaged one to
+<db>/quarantine/ (evals/store_check.py); one process writes a run at a time (`writer_lock`,
+evals/store_lock.py); a verdict counts only for the text it judged (`sample_hash`, schema 2).
 
 This module owns the schema: the key, the one-row-per-key rule, the segment layout and every query
 over `samples` and `verdicts`. Others read through `Store` methods (rows as dicts), through the
@@ -21,6 +24,7 @@ through `samples_sql()` and `verdicts_sql()`. A test fails if SQL against the vi
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
@@ -33,7 +37,12 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-SCHEMA_VERSION = 1
+from .store_check import QUARANTINE, columns, good_segments
+from .store_lock import WriterLock
+
+# 2: samples carry `content_hash`, verdicts the `sample_hash` of the text they judged. Version-1 segments
+# stay readable: their missing columns read as NULL, and a NULL hash matches any sample (see `_verdicts`).
+SCHEMA_VERSION = 2
 KEY = ("model", "revision", "prompt_hash", "sampling_hash", "sample_index")
 TABLES = ("samples", "verdicts")  # the Parquet-segment directories; runs/ and results/ hold JSON
 DIRECTORIES = (*TABLES, "runs", "results")
@@ -45,7 +54,7 @@ SAMPLES = pa.schema([
     ("messages", pa.string()), ("prompt_text", pa.string()), ("completion", pa.string()),
     ("reasoning", pa.string()), ("finish_reason", pa.string()), ("think_prefilled", pa.bool_()),
     ("prompt_tokens", pa.int32()), ("completion_tokens", pa.int32()), ("seed", pa.int64()),
-    ("created_at", pa.float64()), ("schema_version", pa.int16()),
+    ("created_at", pa.float64()), ("schema_version", pa.int16()), ("content_hash", pa.string()),
 ])
 VERDICTS = pa.schema([
     ("model", pa.string()), ("revision", pa.string()), ("prompt_hash", pa.string()),
@@ -53,8 +62,9 @@ VERDICTS = pa.schema([
     ("benchmark", pa.string()), ("problem_id", pa.string()), ("verifier", pa.string()),
     ("verifier_version", pa.string()), ("correct", pa.bool_()), ("score", pa.float64()), ("reason", pa.string()),
     ("extracted", pa.string()), ("normalized", pa.string()), ("method", pa.string()), ("details", pa.string()),
-    ("created_at", pa.float64()), ("schema_version", pa.int16()),
+    ("created_at", pa.float64()), ("schema_version", pa.int16()), ("sample_hash", pa.string()),
 ])
+SCHEMAS = {"samples": SAMPLES, "verdicts": VERDICTS}
 _KEY_SQL = ", ".join(KEY)
 # a verdict's own fields (the columns after the sample's key): what other databases keep of one
 VERDICT_FIELDS = ("verifier", "verifier_version", "correct", "score", "reason", "extracted", "normalized",
@@ -80,11 +90,31 @@ def sample_key(row: dict[str, Any]) -> tuple:
     return tuple(row[c] for c in KEY)
 
 
+def content_hash(sample: dict[str, Any]) -> str:
+    """What a verifier judges of a sample (its texts and finish), hashed: a verdict row carries its sample's
+    hash as `sample_hash`, so a verdict on one writer's text is never read as the verdict on another's."""
+    if sample.get("content_hash"):
+        return sample["content_hash"]
+    judged = [sample.get("completion"), sample.get("reasoning"), sample.get("finish_reason"),
+              bool(sample.get("think_prefilled"))]
+    return hashlib.sha256(json.dumps(judged, ensure_ascii=False).encode()).hexdigest()[:32]
+
+
 class Store:
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
         for sub in ("samples", "verdicts", "runs", "results"):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
+
+    def segments(self, table: str) -> list[Path]:
+        """The table's readable segments: every reader lists them here, so a damaged one is moved to
+        <db>/quarantine/ (with a warning) instead of failing every query (evals/store_check.py)."""
+        return good_segments(self.root / table, KEY, self.root / QUARANTINE / table)
+
+    def writer_lock(self, run: str, shard: tuple[int, int] = (0, 1)) -> WriterLock:
+        """The lock a process holds while it writes `run` (evals/store_lock.py): a second writer of the same
+        run is refused unless their shards are disjoint."""
+        return WriterLock(self.root / "locks", run, shard)
 
     # ---- writing -------------------------------------------------------------------------
     def _write_segment(self, table: str, rows: list[dict[str, Any]], schema: pa.Schema, tag: str) -> None:
@@ -94,6 +124,8 @@ class Store:
         for row in rows:
             row.setdefault("created_at", now)
             row.setdefault("schema_version", SCHEMA_VERSION)
+            if table == "samples":
+                row["content_hash"] = content_hash(row)
         name = f"{tag}-{time.time_ns()}-{uuid.uuid4().hex[:8]}.parquet"
         final = self.root / table / name
         temp = final.with_name("." + name + ".tmp")  # hidden from the *.parquet glob until renamed
@@ -120,14 +152,12 @@ class Store:
     def connect(self) -> duckdb.DuckDBPyConnection:
         """An in-memory DuckDB with views `samples` and `verdicts`, one row per key."""
         con = duckdb.connect()
-        for table, schema in (("samples", SAMPLES), ("verdicts", VERDICTS)):
-            files = sorted(str(p) for p in (self.root / table).glob("*.parquet"))
-            if files:
-                source = f"read_parquet({files!r}, union_by_name = true)"
-            else:
-                con.register(f"_{table}_empty", schema.empty_table())
-                source = f"_{table}_empty"
-            con.execute(f"CREATE VIEW {table} AS {_deduplicated(table, source)}")
+        sources = {table: _listed_source(table, self.segments(table)) for table in TABLES}
+        con.execute(f"CREATE VIEW samples AS {_samples(sources['samples'])}")
+        # which verdicts judged a text the store does not keep, found once here (usually none) rather than
+        # by joining every query's verdicts to the samples' de-duplication window
+        con.execute(f"CREATE TEMP TABLE _foreign_verdicts AS {_foreign(sources['verdicts'], 'samples')}")
+        con.execute(f"CREATE VIEW verdicts AS {_verdicts(sources['verdicts'], foreign='_foreign_verdicts')}")
         con.execute(RELATIONS)
         return con
 
@@ -140,19 +170,23 @@ class Store:
         """A SQL expression reading this store's samples, one row per key, for another database to embed in
         its own views (curation's DuckDB): it reads the segments present when the query runs, so samples
         written later are seen. `where` filters on sample columns (e.g. model=..., sampling_hash=...)."""
-        glob = _literal(self.segment_glob("samples"))
-        condition = " AND ".join(f"{column} = {_literal(value)}" for column, value in where.items())
-        return f"({_deduplicated('samples', f'read_parquet({glob}, union_by_name = true)', condition)})"
+        return f"({_samples(self._glob_source('samples', always=True), _condition(where))})"
 
     def verdicts_sql(self, **where: str) -> str:
         """Like `samples_sql`, this store's verdicts (one row per key, verifier and version) for another
-        database to embed (curation reuses them). An empty glob is an error: check `has_segments` first."""
-        glob = _literal(self.segment_glob("verdicts"))
-        condition = " AND ".join(f"{column} = {_literal(value)}" for column, value in where.items())
-        return f"({_deduplicated('verdicts', f'read_parquet({glob}, union_by_name = true)', condition)})"
+        database to embed (curation reuses them): only the verdicts on the texts of the samples kept."""
+        samples = f"({_samples(self._glob_source('samples'), _condition(where))})"
+        return f"({_verdicts(self._glob_source('verdicts'), samples, _condition(where, 'v.'))})"
+
+    def _glob_source(self, table: str, always: bool = False) -> str:
+        """The table's segments by glob (read when the query runs), checked now: damage is quarantined.
+        Without segments, an empty relation, unless `always` (a glob matching nothing fails until one exists)."""
+        if not self.segments(table) and not always:
+            return _source(table, [])
+        return _source(table, [self.segment_glob(table)])
 
     def has_segments(self, table: str) -> bool:
-        return any((self.root / table).glob("*.parquet"))
+        return bool(self.segments(table))
 
     def segment_glob(self, table: str) -> str:
         return str(self.root.resolve() / table / "*.parquet")
@@ -235,41 +269,110 @@ class Store:
         return {(r["prompt_hash"], int(r["sample_index"])) for r in rows}
 
     def compact(self) -> dict[str, tuple[int, int]]:
-        """Rewrite each table's segments as one (duplicates dropped); returns {table: (segments, rows)}.
+        """Rewrite each table's segments as one (duplicates, and verdicts on a text the kept sample does not
+        have, dropped); returns {table: (segments, rows)}.
 
         Only the segments listed at the start are replaced, so a writer may keep appending meanwhile;
         a reader that lists files just before they are removed fails and must retry, so compact while
         no app or curation job is reading this store.
         """
+        files = {table: self.segments(table) for table in TABLES}
+        if all(len(found) < 2 for found in files.values()):
+            return {table: (len(found), -1) for table, found in files.items()}
+        sources = {table: _source(table, [str(f) for f in found]) for table, found in files.items()}
+        samples = f"({_samples(sources['samples'])})"
+        with duckdb.connect() as con:  # both read before any segment goes: verdicts are checked against samples
+            tables = {"samples": con.sql(samples).fetch_arrow_table(),
+                      "verdicts": con.sql(_verdicts(sources["verdicts"], samples)).fetch_arrow_table()}
         done = {}
-        for table, schema in (("samples", SAMPLES), ("verdicts", VERDICTS)):
-            files = sorted((self.root / table).glob("*.parquet"))
-            if len(files) < 2:
-                done[table] = (len(files), -1)
-                continue
-            source = f"read_parquet({[str(f) for f in files]!r}, union_by_name = true)"
-            with duckdb.connect() as con:
-                rows = con.sql(_deduplicated(table, source)).fetch_arrow_table()
+        for table, rows in tables.items():
             name = f"compact-{time.time_ns()}-{uuid.uuid4().hex[:8]}.parquet"
             temp = self.root / table / f".{name}.tmp"
-            pq.write_table(rows.select(schema.names).cast(schema), temp, compression="zstd")
+            pq.write_table(rows.select(SCHEMAS[table].names).cast(SCHEMAS[table]), temp, compression="zstd")
             os.replace(temp, self.root / table / name)
-            for f in files:
+            for f in files[table]:
                 f.unlink()
-            done[table] = (len(files), rows.num_rows)
+            done[table] = (len(files[table]), rows.num_rows)
         return done
 
+    def race_counts(self) -> tuple[int, int]:
+        """(keys written with two different texts, verdicts ignored because they judged the text not kept):
+        what two racing writers left (fsck reports it). Schema-1 samples are compared by their texts."""
+        sources = {table: _source(table, [str(p) for p in self.segments(table)]) for table in TABLES}
+        judged = "coalesce(content_hash, md5(concat_ws(chr(0), completion, reasoning, finish_reason)))"
+        with duckdb.connect() as con:
+            raced = con.execute(f"SELECT count(*) FROM (SELECT {_KEY_SQL} FROM {sources['samples']} GROUP BY ALL "
+                            f"HAVING count(DISTINCT {judged}) > 1)").fetchone()[0]
+            keys = " AND ".join(f"v.{c} = s.{c}" for c in KEY)
+            ignored = con.execute(f"SELECT count(*) FROM {sources['verdicts']} v JOIN ({_samples(sources['samples'])}) s "
+                              f"ON {keys} WHERE v.sample_hash <> s.content_hash").fetchone()[0]
+        return raced, ignored
+
     def segment_count(self) -> dict[str, int]:
-        return {t: len(list((self.root / t).glob("*.parquet"))) for t in ("samples", "verdicts")}
+        return {t: len(self.segments(t)) for t in TABLES}
 
 
-def _deduplicated(table: str, source: str, where: str = "") -> str:
-    """One row per key. A sample's first write wins (a duplicate can only come from two writers racing);
-    a verdict's latest write wins (a re-score that changed its mind under the same verifier version).
+_DUCKDB_TYPES = {pa.string(): "VARCHAR", pa.int16(): "SMALLINT", pa.int32(): "INTEGER", pa.int64(): "BIGINT",
+                 pa.float64(): "DOUBLE", pa.bool_(): "BOOLEAN"}
+
+
+def _source(table: str, files: list[str]) -> str:
+    """The rows of these segments (paths or globs) with every column of the current schema: a column an
+    older segment lacks (schema version 1 had no hashes) reads as NULL."""
+    typed = ", ".join(f"CAST(NULL AS {_DUCKDB_TYPES[f.type]}) AS {f.name}" for f in SCHEMAS[table])
+    empty = f"SELECT {typed} WHERE false"
+    if not files:
+        return f"({empty})"
+    listed = ", ".join(_literal(f) for f in files)
+    return f"(SELECT * FROM read_parquet([{listed}], union_by_name = true) UNION ALL BY NAME {empty})"
+
+
+def _listed_source(table: str, files: list[Path]) -> str:
+    """Like `_source`, for a fixed list of checked segments: a column none of them has (an older schema)
+    is added as NULL, without the union that would keep filters from reaching the Parquet scan."""
+    if not files:
+        return _source(table, [])
+    have = columns(files)
+    missing = "".join(f", CAST(NULL AS {_DUCKDB_TYPES[f.type]}) AS {f.name}" for f in SCHEMAS[table]
+                      if f.name not in have)
+    listed = ", ".join(_literal(str(f)) for f in files)
+    return f"(SELECT *{missing} FROM read_parquet([{listed}], union_by_name = true))"
+
+
+def _samples(source: str, where: str = "") -> str:
+    """One row per key: a sample's first write wins (a duplicate can only come from two writers racing).
     `where` may only filter on key columns, so filtering before the window drops no winner."""
-    partition, order = (_KEY_SQL + ", verifier, verifier_version", "DESC") if table == "verdicts" else (_KEY_SQL, "")
     return (f"SELECT * FROM {source} {f'WHERE {where} ' if where else ''}"
-            f"QUALIFY row_number() OVER (PARTITION BY {partition} ORDER BY created_at {order}) = 1")
+            f"QUALIFY row_number() OVER (PARTITION BY {_KEY_SQL} ORDER BY created_at) = 1")
+
+
+def _verdicts(source: str, samples: str = "", where: str = "", foreign: str = "") -> str:
+    """One row per (key, verifier, version), of the verdicts on the text the kept sample has: the latest such
+    write wins (a re-score that changed its mind under the same version). A verdict on another writer's
+    text for that key is never used. A NULL hash (a schema-1 segment) matches: such a store had no second
+    writer unless one raced, and re-verifying every old store would re-run hours of code judging.
+    The texts kept are `samples` (a relation) or, already resolved, `foreign` (a table of `_foreign`)."""
+    if foreign:
+        keys = " AND ".join(f"v.{c} = f.{c}" for c in (*KEY, "sample_hash"))
+        body, condition = f"{source} v ANTI JOIN {foreign} f ON {keys}", "true"
+    else:
+        keys = " AND ".join(f"v.{c} = s.{c}" for c in KEY)
+        body = f"{source} v LEFT JOIN (SELECT {_KEY_SQL}, content_hash FROM {samples}) s ON {keys}"
+        condition = "(v.sample_hash IS NULL OR s.content_hash IS NULL OR v.sample_hash = s.content_hash)"
+    return (f"SELECT v.* FROM {body} WHERE {condition}{f' AND {where}' if where else ''} QUALIFY row_number() "
+            f"OVER (PARTITION BY {', '.join('v.' + c for c in KEY)}, v.verifier, v.verifier_version "
+            f"ORDER BY v.created_at DESC) = 1")
+
+
+def _foreign(source: str, samples: str) -> str:
+    """The (key, sample_hash) of verdicts on a text that is not the kept sample's (two writers raced)."""
+    keys = " AND ".join(f"v.{c} = s.{c}" for c in KEY)
+    return (f"SELECT DISTINCT {', '.join('v.' + c for c in KEY)}, v.sample_hash FROM {source} v "
+            f"JOIN (SELECT {_KEY_SQL}, content_hash FROM {samples}) s ON {keys} WHERE v.sample_hash <> s.content_hash")
+
+
+def _condition(where: dict[str, str], alias: str = "") -> str:
+    return " AND ".join(f"{alias}{column} = {_literal(value)}" for column, value in where.items())
 
 
 def _literal(text: str) -> str:

@@ -62,3 +62,25 @@ class DiesOnFirstUnit(Deterministic):
         if marker and os.path.exists(marker) and any(r.problem_id == first and r.sample_index == 0 for r in requests):
             os._exit(1)
         yield from super().generate(requests, sampling)
+
+
+class Stalling(Deterministic):
+    """Deterministic, but stalls as a slow engine does between batches: yields one completion, waits
+    STALL_GAP seconds (default 3) or, if STALL_GO names a file, until that file exists, yields a second,
+    then hangs. Before each yield it appends "<count> <time.time()>" to the file STALL_LOG, so a test
+    knows when a completion reached the runner."""
+
+    def generate(self, requests: Sequence[Request], sampling: Sampling) -> Iterator[Completion]:
+        log = os.environ.get("STALL_LOG")
+        for count, completion in enumerate(super().generate(requests, sampling), 1):
+            if count > 2:
+                time.sleep(3600)
+            if count == 2:
+                go = os.environ.get("STALL_GO")
+                time.sleep(0 if go else float(os.environ.get("STALL_GAP", "3")))
+                while go and not os.path.exists(go):
+                    time.sleep(0.05)
+            if log:
+                with open(log, "a") as f:
+                    f.write(f"{count} {time.time()}\n")
+            yield completion

@@ -24,7 +24,6 @@ from .benchmarks import PROMPT_VERSION, Benchmark, Problem, get_benchmark, hub
 from .config import RunConfig
 from .errors import DataError, SetupError, UsageError
 from .models import CPU_MAX_PARAMS_B, ModelSpec, local_weights, resolve_model
-from .progress import Progress
 from .results import compute_run
 from .scoring import eval_verifier_options, score_samples, unscored_samples
 from .store import Store

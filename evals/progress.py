@@ -36,8 +36,9 @@ class Progress:
 
     def done(self, completion: Any) -> None:
         self.finished += 1
-        if completion.completion_tokens is not None:
-            self.finished_tokens += completion.completion_tokens
+        tokens = getattr(completion, "completion_tokens", None)  # None: an engine (or item) that does not count
+        if tokens is not None:
+            self.finished_tokens += tokens
             self.counted += 1
         self._draw(refresh=False)
         self.bar.update(1)  # tqdm redraws at its own pace (a replay yields thousands a second)

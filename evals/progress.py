@@ -53,7 +53,9 @@ class Progress:
             return None
         expected = (self.total - self.finished) * self.finished_tokens / self.counted
         in_flight = max(0, self.live_tokens - self.finished_tokens)
-        return max(0.0, expected - in_flight) / (generated / elapsed)
+        if expected <= in_flight and self.finished < self.total:
+            return None  # the samples still running outgrew the finished ones' mean (short ones finish first): unknown
+        return (expected - in_flight) / (generated / elapsed)
 
     def _draw(self, refresh: bool) -> None:
         if refresh:

@@ -148,4 +148,8 @@ def test_progress_eta_comes_from_tokens_and_waits_for_a_finished_sample(monkeypa
     assert bar.eta() == (9 * 100 - 300) / 40
     bar.done(SimpleNamespace(completion_tokens=None))  # an engine without counts changes no length estimate
     assert bar.counted == 1 and bar.finished == 2
+    # the sequences still running hold more tokens than the finished mean predicts for all that is left
+    # (short answers finish first): the time left is unknown, never "00:00 left" with samples to go
+    bar.tokens(1000)
+    assert bar.eta() is None
     bar.close()

@@ -195,13 +195,15 @@ def sample_count(con: Any, f: SampleFilter) -> int:
 
 
 def sample_page(con: Any, f: SampleFilter, page: int, per_page: int = 25) -> pd.DataFrame:
-    """One page of matching samples (no long text), in a stable order."""
+    """One page of matching samples (no long text: its length in characters, for files whose token counts
+    are unknown), in a stable order."""
     _register_runs(con, f.runs)
     where, params = _filter_sql(f)
     return _df(con, f"""
         SELECT r.run_id, a.model, a.revision, a.sampling_hash, a.benchmark, a.problem_id, a.sample_index,
                a.prompt_hash, coalesce(a.reason, '{UNVERIFIED}') AS reason, a.correct, a.extracted, a.normalized,
-               a.completion_tokens, a.finish_reason
+               a.completion_tokens, length(coalesce(a.reasoning, '')) + length(a.completion) AS characters,
+               a.finish_reason
         FROM {_answers()} WHERE {where}
         ORDER BY a.benchmark, a.problem_id, a.model, a.sample_index, a.sampling_hash
         LIMIT ? OFFSET ?""", [*params, int(per_page), int(page) * int(per_page)])

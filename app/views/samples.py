@@ -42,8 +42,8 @@ def render() -> None:
     page = ui.paginate(total, key=f"s_page_{hash(f)}")
     rows = ctx.q("sample_page", f, page, 25)
     shown = rows[["model", "problem_id", "sample_index", "reason", "extracted", "normalized", "completion_tokens",
-                  "finish_reason"]]
-    event = st.dataframe(ui.shown(shown, {"completion_tokens": "{:,}"}), hide_index=True, width="stretch", on_select="rerun",
+                  "characters", "finish_reason"]]
+    event = st.dataframe(ui.shown(shown, {"completion_tokens": "{:,}", "characters": "{:,}"}), hide_index=True, width="stretch", on_select="rerun",
                          selection_mode="single-row", key="s_table")
     picked = event.selection.rows[0] if event and event.selection.rows else 0
     picked = st.selectbox("Sample", range(len(rows)), index=picked, key=f"s_pick_{hash(f)}_{page}",

@@ -18,8 +18,23 @@ from tests.conftest import replay_file
 SIGNALS = ("SIGKILL", "SIGTERM", "SIGSTOP", "SIGSTOP then SIGKILL")
 
 
+_OTHERS: set[int] = set()  # workers alive when the test began: other pools' (the session's `pool` fixture)
+
+
+@pytest.fixture(autouse=True)
+def _spare_other_pools():
+    """A test kills only the workers of the pools it makes, never those other tests left running."""
+    _OTHERS.clear()
+    _OTHERS.update(_all_worker_pids())
+    yield
+
+
 def worker_pids() -> list[int]:
-    """This process's verifier workers, idle, busy or starting (found through /proc, as an OOM killer would)."""
+    """The test's own verifier workers, idle, busy or starting (found through /proc, as an OOM killer would)."""
+    return [pid for pid in _all_worker_pids() if pid not in _OTHERS]
+
+
+def _all_worker_pids() -> list[int]:
     pids = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():

@@ -24,7 +24,7 @@ def build(root: Path, models: int, problems: int, samples: int, segments: int) -
     import duckdb
 
     from evals.benchmarks import BENCHMARKS
-    from evals.store import SAMPLES, VERDICTS, Store
+    from evals.store import SAMPLES, SCHEMA_VERSION, VERDICTS, Store
     from evals.verifiers.verdict import SIGNALS_VERSION, VERIFIER_VERSION
 
     Store(root)  # creates the directories
@@ -57,18 +57,20 @@ def build(root: Path, models: int, problems: int, samples: int, segments: int) -
                     NULL::VARCHAR AS reasoning, CASE WHEN reason = 'truncated' THEN 'length' ELSE 'stop' END AS finish_reason,
                     false AS think_prefilled, 80::INTEGER AS prompt_tokens,
                     (200 + roll * 8 + CASE WHEN reason = 'correct' THEN 0 ELSE 3000 END)::INTEGER AS completion_tokens,
-                    0::BIGINT AS seed, epoch(now())::DOUBLE AS created_at, 1::SMALLINT AS schema_version
+                    0::BIGINT AS seed, epoch(now())::DOUBLE AS created_at, {SCHEMA_VERSION}::SMALLINT AS schema_version,
+                    md5(prompt_hash || sample_index::VARCHAR || model) AS content_hash
                     FROM x WHERE segment = {seg}""", root / "samples" / f"{run_id}-{seg}.parquet", SAMPLES.names)
                 _copy(con, f"""SELECT {", ".join(key_cols)}, 'math' AS verifier, '{VERIFIER_VERSION}' AS verifier_version,
                     reason = 'correct' AS correct, (reason = 'correct')::DOUBLE AS score, reason,
                     CASE WHEN reason IN ('truncated', 'no_answer') THEN NULL ELSE roll::VARCHAR END AS extracted,
                     CASE WHEN reason IN ('truncated', 'no_answer') THEN NULL ELSE roll::VARCHAR END AS normalized,
                     'exact_number' AS method, '{{"source": "boxed"}}' AS details,
-                    epoch(now())::DOUBLE AS created_at, 1::SMALLINT AS schema_version FROM x WHERE segment = {seg}
+                    epoch(now())::DOUBLE AS created_at, {SCHEMA_VERSION}::SMALLINT AS schema_version,
+                    md5(prompt_hash || sample_index::VARCHAR || model) AS sample_hash FROM x WHERE segment = {seg}
                     UNION ALL
                     SELECT {", ".join(key_cols)}, 'language', '{SIGNALS_VERSION}', roll > 30, 1 - (roll % 50) / 1000,
                     CASE WHEN roll > 30 THEN 'correct' ELSE 'mixed_language' END, NULL, NULL, NULL, '{{}}',
-                    epoch(now())::DOUBLE, 1::SMALLINT FROM x WHERE segment = {seg}""",
+                    epoch(now())::DOUBLE, {SCHEMA_VERSION}::SMALLINT, md5(prompt_hash || sample_index::VARCHAR || model) FROM x WHERE segment = {seg}""",
                       root / "verdicts" / f"{run_id}-{seg}.parquet", VERDICTS.names)
             _run_json(root, run_id, model, sampling, bench, samples)
 

@@ -157,7 +157,9 @@ class VerifierPool:
         for slot, worker in enumerate(batch.workers):
             if not (worker.ready and slot not in batch.running and batch.pending):
                 continue
-            if not worker.usable():  # killed or stopped since the last look
+            # killed since the last look (a waitpid, cheap per task); one stopped mid-batch is found by
+            # _expire at its task's deadline, and checkout already reads /proc for workers that sat idle
+            if worker.proc.poll() is not None:
                 batch.workers[slot] = self._replace(worker)
                 continue
             task = batch.pending.popleft()

@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 from .errors import UsageError
 from .store import KEY, QUARANTINE, SCHEMAS, TABLES, Store
 from .store_check import damage, quarantine_segment
-from .store_lock import describe, stale
+from .store_lock import describe, read_holder, stale
 
 TEMP_AGE_S = 3600.0  # a writer's temporary file older than this belongs to a writer that was killed
 
@@ -51,7 +51,10 @@ def fsck(root: str | Path, repair: bool = False) -> Report:
             if repair:
                 path.unlink(missing_ok=True)
     for path in sorted((root / "locks").glob("*.lock")):
-        holder = _read_lock(path)
+        try:
+            holder = read_holder(path)
+        except FileNotFoundError:  # released since the listing
+            continue
         if stale(path, holder):
             report.problems.append(f"{path}: stale writer lock ({describe(holder)})" + (" -> removed" if repair else ""))
             if repair:
@@ -123,13 +126,6 @@ def _check_json(path: Path, quarantine: Path, repair: bool, report: Report) -> N
     report.unrepaired += moved is None
     report.problems.append(f"{path}: unreadable JSON ({why}) -> " + (f"moved to {moved}; `evals run` writes it "
                            "again (results: `evals show` recomputes them)" if moved else "NOT moved"))
-
-
-def _read_lock(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
 
 
 def _check_races(store: Store, report: Report) -> None:

@@ -67,11 +67,9 @@ class WriterLock:
         found = []
         for path in sorted(self.directory.glob(f"{self.run}.*.lock")):
             try:
-                found.append((path, json.loads(path.read_text(encoding="utf-8"))))
+                found.append((path, read_holder(path)))
             except FileNotFoundError:
                 continue
-            except (OSError, ValueError):  # half-written by a writer killed while creating it
-                found.append((path, {}))
         return found
 
     def acquire(self) -> None:
@@ -115,6 +113,17 @@ class WriterLock:
             f"disjoint shards (--shard 0/2 and --shard 1/2); this one asked for shard {index}/{count}. If that "
             f"process is gone on another machine, delete {self.directory}/{self.run}.*.lock (it is taken over "
             f"by itself after {STALE_AFTER_S:.0f} s without a heartbeat).")
+
+
+def read_holder(path: Path) -> dict[str, Any]:
+    """What a lock file says; {} when it is unreadable (half-written by a writer killed while creating it).
+    FileNotFoundError passes through: the lock was released meanwhile."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise
+    except (OSError, ValueError):
+        return {}
 
 
 def stale(path: Path, holder: dict[str, Any]) -> bool:

@@ -27,7 +27,8 @@ compiler and the flags that matter (-O level, -std, -D macros) are those it was 
   the same); any other is compiled exactly as before. A process checks a .gch's sha256 once before
   its first use (GCC takes a .gch with flipped bytes silently, and fails on a truncated one): a
   mismatch rebuilds it. ``Box.build`` recompiles without it when a compile with it fails, so a
-  compile error's message is the plain compiler's, and no .gch can cause a compile_error.
+  compile error's message is the plain compiler's, and no .gch can cause a compile_error; when
+  that plain compile succeeds, the .gch was at fault and is rebuilt.
 * ``R1_EVALS_PCH=0`` turns it off. When it cannot be built, C++ compiles without it (said once on stderr).
 """
 from __future__ import annotations
@@ -208,6 +209,14 @@ def compile_flags(source: str) -> list[str]:
         return []
     directory = ensure()
     return ["-isystem", f"{MOUNT}/{directory.name}"] if directory else []
+
+
+def distrust(flags: list[str]) -> None:
+    """A compile with these ``compile_flags`` failed and the same source compiled without them: the .gch
+    is at fault (e.g. GCC cannot read it), so take it out of use; the next compile builds a new one."""
+    directory = root() / Path(flags[-1]).name
+    _say(f"g++ failed with the precompiled <{HEADER}> in {directory} and not without it; rebuilding it")
+    _discard(directory)
 
 
 def mount_args() -> list[str]:

@@ -369,6 +369,8 @@ class Box:
         run = self.run("exec", empty, COMPILE_LIMITS, argv=cxx_argv([*with_pch, *flags]), keep_scratch=True)
         if with_pch and run.status in ("runtime_error", "memory_limit"):
             run = self.run("exec", empty, COMPILE_LIMITS, argv=cxx_argv(flags), keep_scratch=True)
+            if run.status == "ok":
+                pch.distrust(with_pch)
             with_pch = []
         self.last_compile, self.compiled_with_pch = run, bool(with_pch)
         if run.status != "ok":

@@ -7,12 +7,13 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 
 from evals.judge import pch
-from evals.judge.judging import BOX_MEMORY_MB, judge_code
+from evals.judge.judging import BOX_MEMORY_MB, judge_code, judge_many
 from evals.judge.problems import CodeProblem, TestCase
 from evals.judge.sandbox import CXX, Box, Limits, check_layers, cxx_argv
 
@@ -128,6 +129,24 @@ def test_a_damaged_gch_is_never_trusted(cache, capfd, how, caught_by_hash) -> No
     assert not [p for p in directory.parent.iterdir() if p.name.startswith((".tmp-", ".bad-"))]
 
 
+@pytest.mark.slow
+def test_threads_of_one_judge_build_once_and_never_wait(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("R1_EVALS_CACHE", str(tmp_path))
+    monkeypatch.delenv(pch.ENV, raising=False)
+    pch._failed.clear()
+    got: list = []
+    threads = [threading.Thread(target=lambda: got.append(pch.ensure())) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    built = [d for d in got if d is not None]
+    assert len(built) >= 1 and len(set(built)) == 1  # one built it; the others compiled without it meanwhile
+    assert pch.ensure() == built[0]
+    assert [p.name for p in (tmp_path / "pch").iterdir() if not p.name.startswith(".")] == [built[0].name]
+    assert judge_many([(SUM, BITS, "cpp"), (SUM, PLAIN, "cpp")], workers=2)[0].reason == "correct"
+
+
 _RACE = """
 import json, sys
 from evals.judge import pch
@@ -144,6 +163,9 @@ print(json.dumps({"built": str(built) if built else None, "reason": judge_code(p
 def test_concurrent_first_builds_publish_one_checked_pch(tmp_path) -> None:
     env = {**os.environ, "R1_EVALS_CACHE": str(tmp_path), "PYTHONPATH": str(ROOT)}
     env.pop(pch.ENV, None)
+    stale = tmp_path / "pch" / f".tmp-{pch.key()}-killed"  # what a build killed midway leaves
+    stale.mkdir(parents=True)
+    (stale / "half.gch").write_bytes(b"x" * 1000)
     procs = [subprocess.Popen([sys.executable, "-c", _RACE, BITS], env=env, stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
     for p in procs:

@@ -158,11 +158,12 @@ def ready() -> Path | None:
 def ensure() -> Path | None:
     """The pch directory, built first if needed; None to compile without it (off, failed, or being
     built by another judge right now)."""
-    if not enabled():
+    if not enabled() or "compiler" in _failed:
         return None
     try:
         k = key()
     except (OSError, subprocess.SubprocessError) as exc:
+        _failed["compiler"] = str(exc)
         _say(f"no precompiled <{HEADER}> ({exc}); C++ compiles without it")
         return None
     directory = root() / k
@@ -173,8 +174,12 @@ def ensure() -> Path | None:
             return directory
         _say(f"the precompiled <{HEADER}> in {directory} is damaged (sha256 differs); rebuilding it")
         _discard(directory)
-    with _lock:  # one build per process; the file lock below, one per machine
+    if not _lock.acquire(blocking=False):  # another thread builds it: compile without it this time
+        return None
+    try:  # one build per process; the file lock below, one per machine
         return _build_locked(k, directory)
+    finally:
+        _lock.release()
 
 
 def _build_locked(k: str, directory: Path) -> Path | None:
@@ -192,6 +197,8 @@ def _build_locked(k: str, directory: Path) -> Path | None:
             return None  # another judge is building it: compile without it this time
         if directory.is_dir() and _intact(directory):
             return directory  # built while we waited for the lock
+        for stale in directory.parent.glob(f".tmp-{k}-*"):  # a build killed midway (the lock is ours now)
+            shutil.rmtree(stale, ignore_errors=True)
         from evals.judge.pch_build import build
 
         error = build(k, directory)

@@ -3,7 +3,7 @@
     python scripts/bench_judge.py                   # 12 problems, both runners, 2 workers
     python scripts/bench_judge.py --repeat 3        # medians over 3 rounds (runner order rotates)
     python scripts/bench_judge.py --baseline-only   # only the LCB-style runners (no evals.judge needed)
-    python scripts/bench_judge.py --cpp             # also time our judge alone on a few C++ submissions
+    python scripts/bench_judge.py --cpp             # also our judge alone on C++: compile and run apart, pch on/off
     python scripts/bench_judge.py --checker         # also: per-test cost of a C++ testlib checker (bench_checker.py)
 
 The batch (scripts/bench_judge_batch.py) is LiveCodeBench-like and deterministic: 12 problems
@@ -103,7 +103,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0, help="test generator seed (default 0)")
     parser.add_argument("--baseline-only", action="store_true", help="run only the LCB-style runners")
     parser.add_argument("--no-per-test", action="store_true", help="skip the slow process-per-test variant")
-    parser.add_argument("--cpp", action="store_true", help="also time our judge alone on the C++ submissions")
+    parser.add_argument("--cpp", action="store_true", help="also time our judge alone on the C++ submissions, then compile and run "
+                        "apart with and without the precompiled bits/stdc++.h (bench_cpp_compile.py)")
     parser.add_argument("--checker", action="store_true",
                         help="also time checker problems: default vs stock wcmp vs testlib wcmp.cpp (bench_checker.py)")
     parser.add_argument("--checker-only", action="store_true", help="only the checker section")
@@ -176,11 +177,17 @@ def main() -> int:
     if args.cpp and not args.baseline_only:
         cpp_jobs = build_jobs(list(specs.values()), 0, cpp=True)
         if cpp_jobs:
+            from evals.judge import pch
+
+            pch.ensure()  # untimed: a cold machine builds the precompiled bits/stdc++.h once (timed below)
             v, n, wall = run_ours(cpp_jobs, problems, args.workers)
             print(f"\nC++ (ours only, compile included): {len(cpp_jobs)} submissions, {sum(n)} tests, "
                   f"{wall:.2f} s, {sum(n) / wall:.1f} tests/s, {len(cpp_jobs) / wall:.2f} subs/s, "
                   f"CPU charged to tests {SOLUTION_CPU['ours']:.2f} s")
             bad += report_verdicts(cpp_jobs, {"ours": v})
+        import bench_cpp_compile  # compile and run apart, with and without the precompiled bits/stdc++.h
+
+        bad += bench_cpp_compile.run(rounds=max(3, args.repeat), seed=args.seed)
     if args.checker and not args.baseline_only:
         import bench_checker
 

@@ -17,7 +17,8 @@ Per test: the program's stdout goes to a host file the sandbox cannot name; the 
 (``evals.judge.compare``) or the checker (``evals.judge.checkers``) runs outside the program's
 sandbox, so expected outputs never enter it. A verdict never comes from the exit code alone.
 Python runs in the harness's forked interpreter; C++ is built with g++ -O2 -std=c++17 inside the
-same sandbox (with its own, larger limits), then run from a read-only copy.
+same sandbox (with its own, larger limits; with the precompiled bits/stdc++.h when the source
+includes it, ``evals.judge.pch``), then run from a read-only copy.
 """
 from __future__ import annotations
 

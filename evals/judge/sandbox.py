@@ -44,7 +44,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from evals.judge import seccomp
+from evals.judge import pch, seccomp
 from evals.judge.cgroups import Cgroup, CgroupUnavailable, find_cgroups
 from evals.judge.uids import LOCK_DIRS, UID_COUNT, UID_FIRST, UidLease
 
@@ -147,7 +147,8 @@ def check_layers() -> Layers:
     return Layers(bwrap, cgroup, as_root, python_binary(), filtered, uids, problems)
 
 
-def _bwrap_argv(box_dir: Path, sock_fd: int, child_uid: int, as_root: bool, filter_args: list[str]) -> list[str]:
+def _bwrap_argv(box_dir: Path, sock_fd: int, child_uid: int, as_root: bool, filter_args: list[str],
+                mounts: list[str] = ()) -> list[str]:
     prefix = str(python_prefix())
     argv = ["bwrap", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
             "--die-with-parent", "--new-session", "--clearenv", "--setenv", "PATH", "/usr/bin:/bin",
@@ -162,7 +163,7 @@ def _bwrap_argv(box_dir: Path, sock_fd: int, child_uid: int, as_root: bool, filt
         for parent in reversed(Path(prefix).parents[:-1]):  # e.g. /root is 0700 on the host
             argv += ["--perms", "0755", "--dir", str(parent)]
         argv += ["--ro-bind", prefix, prefix]
-    argv += ["--ro-bind", str(box_dir), "/box", "--proc", "/proc", "--dev", "/dev"]
+    argv += ["--ro-bind", str(box_dir), "/box", *mounts, "--proc", "/proc", "--dev", "/dev"]
     for mount in ("/work", "/tmp", "/state"):
         argv += ["--size", str(SCRATCH_MB << 20), "--perms", "1777" if mount != "/state" else "0755",
                  "--tmpfs", mount]
@@ -203,6 +204,9 @@ class Box:
         self._run_files: list[Path] = []  # the latest run's output files (older ones are deleted)
         self.crashed = False
         self.language: str | None = None
+        self.pch_mount: list[str] = []  # bubblewrap's arguments for /pch (evals.judge.pch), set at start
+        self.last_compile: Execution | None = None  # the g++ run that decided the latest C++ build
+        self.compiled_with_pch = False  # whether that run used the precompiled bits/stdc++.h
 
     # --- lifecycle -------------------------------------------------------------------------------
 
@@ -233,9 +237,10 @@ class Box:
             resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
         filter_fd, filter_args = seccomp.pass_to_bwrap()
+        self.pch_mount = pch.mount_args()
         try:
             self.proc = subprocess.Popen(
-                _bwrap_argv(self.box_dir, theirs.fileno(), self.child_uid, self.as_root, filter_args),
+                _bwrap_argv(self.box_dir, theirs.fileno(), self.child_uid, self.as_root, filter_args, self.pch_mount),
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                 pass_fds=(theirs.fileno(), filter_fd), preexec_fn=enter_cgroup, close_fds=True,
             )
@@ -349,7 +354,8 @@ class Box:
     def build(self, source: str, language: str, flags: tuple[str, ...] = ()) -> str | None:
         """Make ``source`` runnable (Python byte-compiled in the harness; C++ by g++ inside this
         sandbox, under COMPILE_LIMITS, with extra g++ ``flags``). Returns the compiler's message on
-        failure, else None."""
+        failure, else None. A C++ submission (no ``flags``) that includes bits/stdc++.h uses the
+        precompiled header (``evals.judge.pch``); when g++ fails with it, the plain compile decides."""
         if language == "python":
             self.write("program.py", source)
             self.language = language
@@ -359,7 +365,14 @@ class Box:
         self.write("program.cpp", source)
         empty = self.io_dir / "empty.in"
         empty.write_bytes(b"")
-        run = self.run("exec", empty, COMPILE_LIMITS, argv=[*CXX[:-3], *flags, *CXX[-3:]], keep_scratch=True)
+        with_pch = pch.compile_flags(source) if self.pch_mount and not flags else []
+        run = self.run("exec", empty, COMPILE_LIMITS, argv=cxx_argv([*with_pch, *flags]), keep_scratch=True)
+        if with_pch and run.status in ("runtime_error", "memory_limit"):
+            run = self.run("exec", empty, COMPILE_LIMITS, argv=cxx_argv(flags), keep_scratch=True)
+            if run.status == "ok":
+                pch.distrust(with_pch)
+            with_pch = []
+        self.last_compile, self.compiled_with_pch = run, bool(with_pch)
         if run.status != "ok":
             message = Path(run.stderr_path).read_bytes()[:4000].decode("utf-8", errors="replace")
             stopped = "" if run.status == "runtime_error" else f"compilation stopped: {run.status} ({run.detail})\n"
@@ -440,6 +453,11 @@ class Box:
         peak = max(0, self.cgroup.peak_bytes() - base) / (1 << 20)
         over = peak > limits.memory_mb and peak_known
         return _classify(reply, cpu, peak, self.cgroup.oom_kills() > oom_before or over, limits, out, err, res)
+
+
+def cxx_argv(flags: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """g++'s argv for /box/program.cpp with extra ``flags`` (none: exactly ``CXX``)."""
+    return [*CXX[:-3], *flags, *CXX[-3:]]
 
 
 class SandboxCrash(RuntimeError):

@@ -21,6 +21,7 @@ Commands (each answered with one JSON packet):
   {"op": "kill"}                                    during a run: kill the test (answer says "killed");
                                                     between runs: ignored, no answer
 """
+import ast
 import builtins
 import errno
 import fcntl
@@ -32,6 +33,7 @@ import select
 import shutil
 import signal
 import socket
+import symtable
 import sys
 import threading
 import time
@@ -358,10 +360,67 @@ def _compile(path: str) -> dict:
     global _code
     try:
         with open(path, encoding="utf-8", errors="surrogateescape") as f:
-            _code = compile(f.read(), "solution.py", "exec")
-        return {"error": None}
+            source = f.read()
+        _code = compile(source, "solution.py", "exec")  # the verdict on the program as written
     except (SyntaxError, ValueError, MemoryError, RecursionError) as exc:
         return {"error": f"{type(exc).__name__}: {exc}"}
+    _code = with_global_names(source) or _code
+    return {"error": None}
+
+
+# Names that show a frame's own locals or the frame itself: with them, module code and a function
+# body differ (locals() is the globals dict in one, an empty snapshot in the other).
+_FRAME_NAMES = frozenset({"locals", "vars", "dir", "exec", "eval", "breakpoint", "_getframe", "currentframe",
+                          "f_locals", "f_globals", "f_back", "f_code", "tb_frame", "gi_frame", "cr_frame", "stack",
+                          "trace", "getouterframes", "settrace", "setprofile", "_current_frames"})
+
+
+def with_global_names(source: str):
+    """The program compiled as a function body that declares every module-level name ``global``,
+    run with ``exec`` like module code; None where that could behave differently.
+
+    Why: module code looks names up with LOAD_NAME, which CPython 3.11 never specialises; a function
+    with ``global`` declarations uses LOAD_GLOBAL, cached per dict version: loops at module level
+    (common in contest code) run about 1.35x faster. Resolution is the same, globals then builtins,
+    and stores and deletes go to the same dict; nested functions and classes see the same globals,
+    and keep their qualified names (a ``global`` name's qualname has no ``<locals>``). The code is
+    named ``<module>`` and keeps its line numbers, so tracebacks read the same. Not used where the
+    function form would not compile (star imports, annotated names, ``from __future__``), nor when
+    the program names anything that shows frames or their locals (``_FRAME_NAMES``, also in strings)."""
+    try:
+        tree = ast.parse(source, "solution.py")
+        for node in ast.walk(tree):
+            name = (node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute)
+                    else node.name if isinstance(node, ast.alias) else None)
+            if name in _FRAME_NAMES or isinstance(node, ast.AnnAssign) or (  # getattr(sys, "_getframe")
+                    isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes))
+                    and any(w in str(node.value) for w in _FRAME_NAMES)):
+                return None
+        return as_global_function(tree, source)
+    except (SyntaxError, ValueError, MemoryError, RecursionError, TypeError):
+        return None
+
+
+def as_global_function(tree: ast.Module, source: str):
+    """``with_global_names`` without its checks (the tests show what they guard against)."""
+    try:
+        names = set(symtable.symtable(source, "solution.py", "exec").get_identifiers())
+        docstring = ast.get_docstring(tree, clean=False)
+        if docstring is not None:  # module code stores its docstring as __doc__; a function would not
+            names.add("__doc__")
+            tree.body.insert(0, ast.copy_location(ast.Assign(
+                targets=[ast.Name("__doc__", ast.Store())], value=ast.Constant(docstring)), tree.body[0]))
+        body = [ast.Global(names=sorted(names))] if names else []
+        function = ast.FunctionDef(name="__module__", args=ast.arguments(
+            posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[], defaults=[]),
+            body=body + tree.body or [ast.Pass()], decorator_list=[])
+        module = ast.fix_missing_locations(ast.Module(body=[ast.copy_location(function, ast.Pass(
+            lineno=1, col_offset=0, end_lineno=1, end_col_offset=0))], type_ignores=[]))
+        outer = compile(module, "solution.py", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, MemoryError, RecursionError, TypeError):
+        return None
+    code = next(c for c in outer.co_consts if isinstance(c, type(outer)))
+    return code.replace(co_name="<module>", co_qualname="<module>")
 
 
 def serve(sock_fd: int, child_uid: int) -> None:

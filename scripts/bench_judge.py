@@ -19,8 +19,9 @@ and stopping at a submission's first failing test:
 * lcb-per-test: the same with a fresh process per test ("a process per test").
 
 Each runner gets one untimed warm-up submission first. Printed: tests run, wall seconds, tests/s
-per runner, the ratios, the machine, and every verdict that disagrees between runners or with the
-verdict the submission was written to produce.
+per runner, the CPU seconds each runner's processes used (which other load on a shared machine moves
+far less than wall time: see ``cpu_of``), the ratios, the machine, and every verdict that disagrees
+between runners or with the verdict the submission was written to produce.
 """
 from __future__ import annotations
 
@@ -28,9 +29,11 @@ import argparse
 import dataclasses
 import os
 import platform
+import resource
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -41,6 +44,23 @@ from bench_judge_batch import SPECS, TIME_LIMIT_S, Job, Spec, build_jobs, build_
 
 Outcome = tuple[list[str], list[int], float]  # verdicts, tests run per submission, wall seconds
 SOLUTION_CPU: dict[str, float] = {}  # CPU seconds our judge charged to the tests (solution + fork, per cgroup)
+RUN_CPU: dict[str, float] = {}  # CPU seconds of a runner's last round, all its processes (see cpu_of)
+
+
+def _own_cpu() -> float:
+    self, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return self.ru_utime + self.ru_stime + children.ru_utime + children.ru_stime
+
+
+def cpu_of(name: str, run: Callable[[list[Job]], Outcome], jobs: list[Job]) -> Outcome:
+    """Run one round and keep the CPU seconds it cost, which other load on the machine barely moves
+    (wall time does): this process (ours: the judge's threads) plus reaped children (LCB-style: its
+    pool and per-submission processes); ours adds the CPU of its sandboxes' tests, from their cgroups
+    (its boxes are killed, not reaped, so their CPU never reaches RUSAGE_CHILDREN)."""
+    before = _own_cpu()
+    outcome = run(jobs)
+    RUN_CPU[name] = _own_cpu() - before + (SOLUTION_CPU[name] if name in SOLUTION_CPU else 0.0)
+    return outcome
 
 
 def run_lcb(jobs: list[Job], specs: dict[str, Spec], tests: dict, workers: int, per_test: bool) -> Outcome:
@@ -141,30 +161,37 @@ def main() -> int:
     walls: dict[str, list[float]] = {name: [] for name in runners}
     counts: dict[str, list[int]] = {}
     verdicts: dict[str, list[str]] = {}
+    cpus: dict[str, list[float]] = {}
     for r in range(args.repeat):
         names = list(runners)
         names = names[r % len(names):] + names[: r % len(names)]  # rotate the order between rounds
         for name in names:
-            v, n, wall = runners[name](jobs)
+            v, n, wall = cpu_of(name, runners[name], jobs)
             walls[name].append(wall)
+            cpus.setdefault(name, []).append(RUN_CPU[name])
             if name in verdicts and verdicts[name] != v:
                 print(f"  note: {name} verdicts changed between rounds")
             verdicts[name], counts[name] = v, n
-            cpu = f" (CPU charged to tests {SOLUTION_CPU[name]:.2f} s)" if name in SOLUTION_CPU else ""
-            print(f"  round {r + 1}: {name:13s} {sum(n):6d} tests {wall:8.2f} s{cpu}", flush=True)
+            cpu = f", CPU charged to tests {SOLUTION_CPU[name]:.2f} s" if name in SOLUTION_CPU else ""
+            print(f"  round {r + 1}: {name:13s} {sum(n):6d} tests {wall:8.2f} s (CPU {RUN_CPU[name]:.2f} s{cpu})",
+                  flush=True)
 
-    print(f"\n{'runner':14s} {'tests run':>9s} {'wall s':>8s} {'tests/s':>8s} {'subs/s':>7s}")
+    print(f"\n{'runner':14s} {'tests run':>9s} {'wall s':>8s} {'tests/s':>8s} {'subs/s':>7s} {'CPU s':>7s} "
+          f"{'CPU ms/test':>11s}")
     rate = {}
     for name in runners:
         wall = statistics.median(walls[name])
         rate[name] = sum(counts[name]) / wall
         spread = f"  (min {min(walls[name]):.2f}, max {max(walls[name]):.2f})" if args.repeat > 1 else ""
-        print(f"{name:14s} {sum(counts[name]):9d} {wall:8.2f} {rate[name]:8.1f} {len(jobs) / wall:7.2f}{spread}")
+        cpu = statistics.median(cpus[name])
+        print(f"{name:14s} {sum(counts[name]):9d} {wall:8.2f} {rate[name]:8.1f} {len(jobs) / wall:7.2f} {cpu:7.2f} "
+              f"{cpu / sum(counts[name]) * 1e3:11.2f}{spread}")
     base = "ours" if "ours" in rate else "lcb-style"
     for name in runners:
         if name != base:
             print(f"ratio tests/s {base} / {name}: {rate[base] / rate[name]:.2f}x  "
-                  f"(wall {name} / {base}: {statistics.median(walls[name]) / statistics.median(walls[base]):.2f}x)")
+                  f"(wall {name} / {base}: {statistics.median(walls[name]) / statistics.median(walls[base]):.2f}x; "
+                  f"CPU {name} / {base}: {statistics.median(cpus[name]) / statistics.median(cpus[base]):.2f}x)")
 
     if args.verbose:
         for k, job in enumerate(jobs):

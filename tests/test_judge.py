@@ -3,6 +3,7 @@
 Hostile programs live in the red-team suite (tests/test_redteam.py); these are the semantics.
 """
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -12,7 +13,7 @@ import pytest
 
 from evals.judge.judging import BOX_MEMORY_MB, judge_code, judge_completion, judge_many
 from evals.judge.problems import CodeProblem, TestCase
-from evals.judge.sandbox import Box, check_layers
+from evals.judge.sandbox import Box, check_layers, write_new
 
 pytestmark = [
     pytest.mark.skipif(not check_layers().ok, reason="sandbox layers missing: " + "; ".join(check_layers().problems)),
@@ -258,3 +259,18 @@ def test_cli(tmp_path):
     assert bad.returncode == 2 and "bad.json" in bad.stderr and "unknown fields ['time_limit']" in bad.stderr
     check = _cli("--check")
     assert check.returncode == 0 and json.loads(check.stdout)["ok"] is True
+
+
+def test_test_inputs_are_written_as_new_files_never_rewritten_in_place(tmp_path):
+    # rewriting a file that holds data (O_TRUNC) makes ext4 flush it on close: milliseconds a test
+    path = tmp_path / "test.in"
+    path.write_bytes(b"1 2\n" * 1000)
+    old = os.open(path, os.O_RDONLY)
+    try:
+        write_new(path, b"5 7\n")
+        assert path.read_bytes() == b"5 7\n"
+        assert os.fstat(old).st_nlink == 0 and os.pread(old, 4, 0) == b"1 2\n"  # the old file was left whole
+    finally:
+        os.close(old)
+    write_new(tmp_path / "fresh.in", b"x")  # no file there yet
+    assert (tmp_path / "fresh.in").read_bytes() == b"x"

@@ -21,6 +21,7 @@ Commands (each answered with one JSON packet):
   {"op": "kill"}                                    during a run: kill the test (answer says "killed");
                                                     between runs: ignored, no answer
 """
+import ast
 import builtins
 import errno
 import fcntl
@@ -32,6 +33,7 @@ import select
 import shutil
 import signal
 import socket
+import symtable
 import sys
 import threading
 import time
@@ -49,7 +51,7 @@ PRELUDE = compile("\n".join([f"from {m} import *" for m in (*_PRELUDE_MODULES[:-
                             + [f"import {m}" for m in _PRELUDE_MODULES] + ["sys.setrecursionlimit(50000)"]),
                   "<prelude>", "exec")
 _BASE = {"__name__": "__main__", "__builtins__": builtins, "__file__": "solution.py"}
-exec(PRELUDE, _BASE)  # once here; each test starts from a copy (cheaper than 18 star imports per fork)
+exec(PRELUDE, _BASE)  # once here, not 18 star imports per fork; each test runs in its fork's own copy
 
 
 def _kill_others() -> None:
@@ -140,13 +142,18 @@ def _scratch_left() -> bool:
 
 def _sysv_ipc_left() -> bool:
     """Whether any SysV shared memory, message queue or semaphore exists in this IPC namespace."""
-    for kind in ("shm", "msg", "sem"):
+    for kind in ("shm", "msg", "sem"):  # raw reads: this runs after every test
         try:
-            with open(f"/proc/sysvipc/{kind}") as f:
-                if len(f.read().splitlines()) > 1:  # a header line, then one line per object
-                    return True
+            fd = os.open(f"/proc/sysvipc/{kind}", os.O_RDONLY | os.O_CLOEXEC)
+        except OSError:
+            continue
+        try:
+            if os.read(fd, 4096).count(b"\n") > 1:  # a header line, then one line per object
+                return True
         except OSError:
             pass
+        finally:
+            os.close(fd)
     return False
 
 
@@ -179,9 +186,12 @@ def _clean(child_uid: int) -> tuple[bool, float]:
 def _limit_child(cmd: dict, child_uid: int) -> None:
     # The OOM killer takes the test's processes before this server, even when each of many
     # children holds less than it: the limit is the test's, the server's memory sits on top.
-    try:
-        with open("/proc/self/oom_score_adj", "w") as f:
-            f.write("1000")  # raising it needs no privilege; the test's children inherit it
+    try:  # raising it needs no privilege; the test's children inherit it. (os.open: a text file
+        fd = os.open("/proc/self/oom_score_adj", os.O_WRONLY)  # here cost 0.2 ms of CoW faults a test)
+        try:
+            os.write(fd, b"1000")
+        finally:
+            os.close(fd)
     except OSError:
         pass  # then a dead harness is still reported (memory_limit when the cgroup counted an OOM kill)
     if child_uid >= 0:
@@ -204,7 +214,10 @@ def _python_main(cmd: dict) -> int:
     sys.__stdin__, sys.__stdout__, sys.__stderr__ = sys.stdin, sys.stdout, sys.stderr
     sys.argv = cmd.get("argv") or ["solution.py"]
     sys.set_int_max_str_digits(0)  # 10^5-digit answers are legitimate in competitive programming
-    namespace = dict(_BASE, stdin=sys.stdin, stdout=sys.stdout, stderr=sys.stderr)  # `from sys import *`
+    # The fork's private copy of the prelude's namespace, used in place: a dict(_BASE) copy would
+    # touch every prelude object's refcount, a copy-on-write fault per page (~230, 0.9 ms a test).
+    namespace = _BASE
+    namespace.update(stdin=sys.stdin, stdout=sys.stdout, stderr=sys.stderr)  # `from sys import *`
     sys.setrecursionlimit(50000)
     status = 0
     try:
@@ -347,10 +360,67 @@ def _compile(path: str) -> dict:
     global _code
     try:
         with open(path, encoding="utf-8", errors="surrogateescape") as f:
-            _code = compile(f.read(), "solution.py", "exec")
-        return {"error": None}
+            source = f.read()
+        _code = compile(source, "solution.py", "exec")  # the verdict on the program as written
     except (SyntaxError, ValueError, MemoryError, RecursionError) as exc:
         return {"error": f"{type(exc).__name__}: {exc}"}
+    _code = with_global_names(source) or _code
+    return {"error": None}
+
+
+# Names that show a frame's own locals or the frame itself: with them, module code and a function
+# body differ (locals() is the globals dict in one, an empty snapshot in the other).
+_FRAME_NAMES = frozenset({"locals", "vars", "dir", "exec", "eval", "breakpoint", "_getframe", "currentframe",
+                          "f_locals", "f_globals", "f_back", "f_code", "tb_frame", "gi_frame", "cr_frame", "stack",
+                          "trace", "getouterframes", "settrace", "setprofile", "_current_frames"})
+
+
+def with_global_names(source: str):
+    """The program compiled as a function body that declares every module-level name ``global``,
+    run with ``exec`` like module code; None where that could behave differently.
+
+    Why: module code looks names up with LOAD_NAME, which CPython 3.11 never specialises; a function
+    with ``global`` declarations uses LOAD_GLOBAL, cached per dict version: loops at module level
+    (common in contest code) run about 1.35x faster. Resolution is the same, globals then builtins,
+    and stores and deletes go to the same dict; nested functions and classes see the same globals,
+    and keep their qualified names (a ``global`` name's qualname has no ``<locals>``). The code is
+    named ``<module>`` and keeps its line numbers, so tracebacks read the same. Not used where the
+    function form would not compile (star imports, annotated names, ``from __future__``), nor when
+    the program names anything that shows frames or their locals (``_FRAME_NAMES``, also in strings)."""
+    try:
+        tree = ast.parse(source, "solution.py")
+        for node in ast.walk(tree):
+            name = (node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute)
+                    else node.name if isinstance(node, ast.alias) else None)
+            if name in _FRAME_NAMES or isinstance(node, ast.AnnAssign) or (  # getattr(sys, "_getframe")
+                    isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes))
+                    and any(w in str(node.value) for w in _FRAME_NAMES)):
+                return None
+        return as_global_function(tree, source)
+    except (SyntaxError, ValueError, MemoryError, RecursionError, TypeError):
+        return None
+
+
+def as_global_function(tree: ast.Module, source: str):
+    """``with_global_names`` without its checks (the tests show what they guard against)."""
+    try:
+        names = set(symtable.symtable(source, "solution.py", "exec").get_identifiers())
+        docstring = ast.get_docstring(tree, clean=False)
+        if docstring is not None:  # module code stores its docstring as __doc__; a function would not
+            names.add("__doc__")
+            tree.body.insert(0, ast.copy_location(ast.Assign(
+                targets=[ast.Name("__doc__", ast.Store())], value=ast.Constant(docstring)), tree.body[0]))
+        body = [ast.Global(names=sorted(names))] if names else []
+        function = ast.FunctionDef(name="__module__", args=ast.arguments(
+            posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[], defaults=[]),
+            body=body + tree.body or [ast.Pass()], decorator_list=[])
+        module = ast.fix_missing_locations(ast.Module(body=[ast.copy_location(function, ast.Pass(
+            lineno=1, col_offset=0, end_lineno=1, end_col_offset=0))], type_ignores=[]))
+        outer = compile(module, "solution.py", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, MemoryError, RecursionError, TypeError):
+        return None
+    code = next(c for c in outer.co_consts if isinstance(c, type(outer)))
+    return code.replace(co_name="<module>", co_qualname="<module>")
 
 
 def serve(sock_fd: int, child_uid: int) -> None:

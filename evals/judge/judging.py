@@ -34,7 +34,7 @@ from pathlib import Path
 from evals.judge import checkers, interaction
 from evals.judge.compare import compare_functional, worst
 from evals.judge.problems import CodeProblem, extract_code
-from evals.judge.sandbox import COMPILE_LIMITS, Box, Execution, Limits, SandboxCrash
+from evals.judge.sandbox import COMPILE_LIMITS, Box, Execution, Limits, SandboxCrash, write_new
 
 JUDGE_VERSION = "4"  # bump when a change can move a verdict (4: shipped testlib, interactive problems and idleness_limit, a crashing checker is judge_error, limits checked at load, interactor + checker pairs)
 LANGUAGES = ("python", "cpp")
@@ -86,7 +86,7 @@ def _test_limits(problem: CodeProblem) -> Limits:
 
 def _run_test(box: Box, problem: CodeProblem, index: int, limits: Limits) -> Execution:
     stdin = box.io_dir / "test.in"
-    stdin.write_text(problem.tests[index].input, encoding="utf-8", errors="surrogateescape")
+    write_new(stdin, problem.tests[index].input.encode("utf-8", "surrogateescape"))
     return box.run_program(stdin, limits, func=problem.func_name if problem.kind == "functional" else None)
 
 

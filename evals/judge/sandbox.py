@@ -58,6 +58,14 @@ PIDS = 64  # processes + threads per sandbox (harness included)
 CXX = ["/usr/bin/g++", "-O2", "-std=c++17", "-pipe", "-o", "/work/program", "/box/program.cpp"]
 
 
+def write_new(path: Path, data: bytes) -> None:
+    """Write ``path`` as a new file. Rewriting one that holds data in place (O_TRUNC) makes ext4
+    (auto_da_alloc) write it to disk when it is closed: 3-4 ms a test where tests' inputs are written
+    over the last one's; a new inode costs about 0.1 ms."""
+    path.unlink(missing_ok=True)
+    path.write_bytes(data)
+
+
 class SandboxUnavailable(RuntimeError):
     """A required isolation layer is missing; the message says which and how to install it."""
 
@@ -311,7 +319,7 @@ class Box:
     def write(self, name: str, text: str | bytes) -> str:
         """Put a file at /box/NAME (read-only inside); returns its path inside the sandbox."""
         data = text.encode("utf-8", "surrogateescape") if isinstance(text, str) else text
-        (self.box_dir / name).write_bytes(data)
+        write_new(self.box_dir / name, data)
         return f"/box/{name}"
 
     def compile_python(self, name: str) -> str | None:
@@ -465,8 +473,11 @@ class SandboxCrash(RuntimeError):
 
 
 def _tail(path: Path, size: int = 2000) -> str:
+    length = path.stat().st_size
+    if not length:  # most tests write no stderr: no open
+        return ""
     with open(path, "rb") as f:
-        f.seek(max(0, path.stat().st_size - size))
+        f.seek(max(0, length - size))
         return f.read().decode("utf-8", errors="replace")
 
 

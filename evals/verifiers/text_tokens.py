@@ -25,7 +25,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 _BRACED = r"\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}"  # braces nested up to three deep
 # (kind, pattern, substrings of which a match holds one: a text without any is not scanned at all)
@@ -81,8 +81,10 @@ class Run:
         """Words: letters over the script's letters per word where words are not spaced."""
         return self.units / LETTERS_PER_WORD.get(self.script, 1)
 
-    @property
+    @cached_property
     def text(self) -> str:
+        """The words read, joined (read once the run is complete: language identification reads it
+        several times)."""
         return ("" if self.script in CHAR_SCRIPTS else " ").join(self.read)
 
 
@@ -199,10 +201,8 @@ def _non_word_type(token: str, context: int) -> str | None:
 # token in a context: traces repeat their words, so a token is decided once per context (bounded).
 Action = tuple[str, "str | None", "str | None", int]
 _ACTIONS: tuple[dict[str, tuple[Action, ...]], ...] = ({}, {}, {})
-# The action in context "none" of each token that is one piece (every ASCII word), and the tokens whose
-# action is to be read and counted as one Latin word (the most common by far): with these a stretch of
-# words is taken in one go (count_tokens).
-_SINGLE: dict[str, Action] = {}
+# The tokens whose action in context "none" is to be read and counted as one Latin word (the most
+# common by far): a stretch of these is taken in one go (count_tokens).
 _PLAIN: set[str] = set()
 
 
@@ -211,11 +211,24 @@ def _actions(token: str, context: int) -> tuple[Action, ...]:
     actions = cache.get(token)
     if actions is None:
         actions = cache[token] = _token_actions(token, context)
-        if context == _NO_CONTEXT and len(actions) == 1:
-            _SINGLE[token] = actions[0]
-            if actions[0] == (token, "LATIN", None, 1):
-                _PLAIN.add(token)
+        if context == _NO_CONTEXT and actions == ((token, "LATIN", None, 1),):
+            _PLAIN.add(token)
     return actions
+
+
+# stretch -> (words read, words counted, kinds tallied in order): traces repeat their phrases ("Let me
+# check", "so the answer is"), so a stretch's effect is found once (bounded with _ACTIONS)
+_STRETCHES: dict[str, tuple[list[str], list[str], tuple[str, ...]]] = {}
+
+
+def _stretch_effect(stretch: str) -> tuple[list[str], list[str], tuple[str, ...]]:
+    """What the actions of a stretch's words (each in context "none", one Latin piece) do, in order."""
+    tokens = stretch.replace(",", "").split(" ")
+    if _PLAIN.issuperset(tokens):
+        return tokens, tokens, ()
+    actions = [_actions(t, _NO_CONTEXT)[0] for t in tokens]
+    return ([piece for piece, script, _, _ in actions if script], [piece for piece, _, _, size in actions if size],
+            tuple(kind for _, _, kind, _ in actions if kind))
 
 
 def _start_run(runs: list[Run], sentence_scripts: dict[int, set[str]], script: str, sentence: int) -> Run:
@@ -248,27 +261,21 @@ def count_tokens(text: str) -> TokenCount:
     # the current run, its script and lists held in locals (the loop runs once a token); units added at its end
     current, script_now, read, words, units = None, "", [], [], 0
     sentence = 0
-    if sum(map(len, _ACTIONS)) >= 200_000:
+    if sum(map(len, _ACTIONS)) + len(_STRETCHES) >= 200_000:
         for cache in _ACTIONS:
             cache.clear()
-        _SINGLE.clear()
         _PLAIN.clear()
+        _STRETCHES.clear()
     operand = False  # an operator precedes the next token (only spaces and line breaks between)
-    plain_words, single = _PLAIN.issuperset, _SINGLE.get
+    stretches = _STRETCHES
     for stretch, token, call, operator_after, brk, _operator in _SCAN.findall(masked):
         if stretch and not operand:  # ASCII words in context "none": their actions in one go
-            tokens = stretch.replace(",", "").split(" ")
-            if plain_words(tokens):
-                read_now = counted = tokens
-            else:
-                actions = list(map(single, tokens))
-                if None in actions:
-                    actions = [_actions(t, _NO_CONTEXT)[0] for t in tokens]
-                read_now = [piece for piece, script, _, _ in actions if script]
-                counted = [piece for piece, _, _, size in actions if size]
-                for _, _, kind, _ in actions:
-                    if kind:
-                        ignored[kind] += 1
+            effect = stretches.get(stretch)
+            if effect is None:
+                effect = stretches[stretch] = _stretch_effect(stretch)
+            read_now, counted, kinds = effect
+            for kind in kinds:
+                ignored[kind] += 1
             if read_now:  # all Latin: one run
                 if script_now != "LATIN":
                     if current is not None:

@@ -196,12 +196,13 @@ def test_minhash_keys_hash_every_word():
     assert np.array_equal(minhash.ngram_keys(words), minhash._mix(combined))
 
 
-ASCII_TWINS = [(repetition_module._ASCII_TOKENS, repetition_module._TOKENS), (ngrams._ASCII_WORD, ngrams._WORD)]
+ASCII_TWINS = [(repetition_module._ASCII_TOKENS, repetition_module._TOKENS), (ngrams._ASCII_WORD, ngrams._WORD),
+               (text_tokens._ASCII_WORD, text_tokens._WORD)]
 ASCII_PROBES = ([chr(i) for i in range(128)] + [f"ab{chr(i)}cd {chr(i)} x" for i in range(128)]
                 + ["".join(random.Random(n).choice("ab _1.,'-\t\n\x1c\x1f\x0b()=") for _ in range(40)) for n in range(500)])
 
 
-@pytest.mark.parametrize("fast, rule", ASCII_TWINS, ids=["repetition", "ngrams"])
+@pytest.mark.parametrize("fast, rule", ASCII_TWINS, ids=["repetition", "ngrams", "word_count"])
 def test_ascii_patterns_find_the_same_tokens(fast, rule):
     """The ASCII-class twins used on ASCII text give the very tokens of the Unicode patterns."""
     for text in ASCII_PROBES:

@@ -125,8 +125,9 @@ def identify(text: str) -> dict[str, float]:
 
 def _context(runs: list[Run], budget: int = CONTEXT_CHARS) -> str:
     """Text of runs spread evenly over the trace, about ``budget`` characters, to identify the trace."""
-    step = max(1, sum(len(r.text) for r in runs) // budget)
-    return " ".join(r.text for r in runs[::step])[: budget * 2]
+    texts = [r.text for r in runs]
+    step = max(1, sum(map(len, texts)) // budget)
+    return " ".join(texts[::step])[: budget * 2]
 
 
 def _languages(counts: TokenCount) -> list[tuple[Run, str]]:

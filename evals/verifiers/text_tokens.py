@@ -216,7 +216,7 @@ def _actions(token: str, context: int) -> tuple[Action, ...]:
 
 
 # stretch -> (words read, words counted, kinds tallied in order): traces repeat their phrases ("Let me
-# check", "so the answer is"), so a stretch's effect is found once (bounded with _ACTIONS)
+# check", "so the answer is"), so a stretch's effect is found once (bounded, and emptied with _ACTIONS)
 _STRETCHES: dict[str, tuple[list[str], list[str], tuple[str, ...]]] = {}
 
 
@@ -260,10 +260,12 @@ def count_tokens(text: str) -> TokenCount:
     # the current run, its script and lists held in locals (the loop runs once a token); units added at its end
     current, script_now, read, words, units = None, "", [], [], 0
     sentence = 0
-    if sum(map(len, _ACTIONS)) + len(_STRETCHES) >= 200_000:
+    if sum(map(len, _ACTIONS)) >= 200_000:
         for cache in _ACTIONS:
             cache.clear()
         _PLAIN.clear()
+        _STRETCHES.clear()
+    elif len(_STRETCHES) >= 100_000:  # ~35 MB; distinct phrases grow far faster than distinct words
         _STRETCHES.clear()
     operand = False  # an operator precedes the next token (only spaces and line breaks between)
     stretches = _STRETCHES

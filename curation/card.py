@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .db import table_exists
+from .verdicts import CHECKS_VERSION
 
 PERCENTILES = (0.1, 0.5, 0.9, 0.99)
 
@@ -47,7 +48,8 @@ def lengths(con: Any) -> list[dict[str, Any]]:
     rows = con.execute(f"""
         SELECT f.domain, count(*) AS samples, round(avg(c.completion_tokens)) AS mean_tokens, {quantiles},
                sum(c.completion_tokens) AS total_tokens
-        FROM final f JOIN checks c USING (sample_id) WHERE f.exported GROUP BY ROLLUP (f.domain) ORDER BY f.domain""")
+        FROM final f JOIN measures c ON c.sample_id = f.sample_id AND c.version = '{CHECKS_VERSION}'
+        WHERE f.exported GROUP BY ROLLUP (f.domain) ORDER BY f.domain""")
     names = [d[0] for d in rows.description]
     return [dict(zip(names, r), domain=r[0] or "all") for r in rows.fetchall()]
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .db import table_exists
+from .verdicts import CHECKS_VERSION
 
 PERCENTILES = (0.1, 0.5, 0.9, 0.99)
 
@@ -22,17 +23,19 @@ def funnel(con: Any) -> list[tuple[str, int]]:
                       .fetchall()[0][0]))
     if table_exists(con, "filtered"):
         remaining = steps[-1][1]
-        for reason, n in con.execute("SELECT reason, count(*) FROM filtered WHERE NOT kept GROUP BY 1").fetchall():
+        for reason, n in con.execute("SELECT reason, count(*) FROM filtered WHERE NOT kept GROUP BY 1 "
+                                     "ORDER BY 2 DESC, 1").fetchall():
             steps.append((f"dropped: {reason}", -n))
         remaining = con.execute("SELECT count(*) FROM filtered WHERE kept").fetchall()[0][0]
         steps.append(("kept by the filters", remaining))
     if table_exists(con, "selection"):
-        for reason, n in con.execute("SELECT reason, count(*) FROM selection WHERE NOT selected GROUP BY 1").fetchall():
+        for reason, n in con.execute("SELECT reason, count(*) FROM selection WHERE NOT selected GROUP BY 1 "
+                                     "ORDER BY 2 DESC, 1").fetchall():
             steps.append((f"not selected: {reason}", -n))
         steps.append(("selected", con.execute("SELECT count(*) FROM selection WHERE selected").fetchall()[0][0]))
     if table_exists(con, "final"):
         lost = con.execute("SELECT f.flag, count(*) FROM selection s JOIN prompt_flags f USING (prompt_id) "
-                           "WHERE s.selected GROUP BY 1").fetchall()
+                           "WHERE s.selected GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
         for flag, n in lost:
             steps.append((f"prompt removed: {flag}", -n))
         over = con.execute("SELECT count(*) FROM final WHERE NOT exported").fetchall()[0][0]
@@ -47,7 +50,8 @@ def lengths(con: Any) -> list[dict[str, Any]]:
     rows = con.execute(f"""
         SELECT f.domain, count(*) AS samples, round(avg(c.completion_tokens)) AS mean_tokens, {quantiles},
                sum(c.completion_tokens) AS total_tokens
-        FROM final f JOIN checks c USING (sample_id) WHERE f.exported GROUP BY ROLLUP (f.domain) ORDER BY f.domain""")
+        FROM final f JOIN measures c ON c.sample_id = f.sample_id AND c.version = '{CHECKS_VERSION}'
+        WHERE f.exported GROUP BY ROLLUP (f.domain) ORDER BY f.domain""")
     names = [d[0] for d in rows.description]
     return [dict(zip(names, r), domain=r[0] or "all") for r in rows.fetchall()]
 

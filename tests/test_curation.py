@@ -251,6 +251,10 @@ def test_card_reports_funnel_targets_and_contamination(built):
     funnel = dict(card["funnel"])
     assert funnel["exported"] == sum(card["exported_by_domain"].values())
     assert funnel["dropped: mixed_language"] == -1 and funnel["dropped: repetition_loop"] == -1
+    # each group of lines in a fixed order, most first, then by reason (DuckDB's threads do not decide it)
+    for prefix in ("dropped: ", "not selected: ", "prompt removed: "):
+        lines = [(n, step) for step, n in card["funnel"] if step.startswith(prefix)]
+        assert lines == sorted(lines), lines
     assert card["shortfall"] == {"logic": 5}
     readme = (ws.root / "export" / "README.md").read_text()
     assert "config_name: messages" in readme and "contaminated" in readme and "math500" in readme

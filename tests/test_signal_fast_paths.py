@@ -8,6 +8,7 @@ synthetic traces against the previous commit.
 """
 from __future__ import annotations
 
+import importlib
 import random
 import re
 
@@ -15,11 +16,12 @@ import numpy as np
 import pytest
 import xxhash
 
-from curation import minhash
+from curation import minhash, ngrams
 from evals.verifiers import language, text_tokens
 from evals.verifiers.repetition import find_loop, ngram_repetition_rate, tokenize
 from evals.verifiers.text_tokens import CHAR_SCRIPTS, Run, _split_scripts, _token_kinds, count_tokens, mask_spans
 
+repetition_module = importlib.import_module("evals.verifiers.repetition")  # the package exports a function of that name
 _TOKEN = re.compile(r"\w+(?:['’.\-]\w+)*|(?P<brk>[.!?;:\n。！？；：]+)")
 
 
@@ -97,6 +99,12 @@ TRICKY = [
     "=leading and trailing=",
     "",
     "((((", "a(", "(a)", "x=", "=x", "é(", "ő =", "ⅷ ½ ² ₃ ٣ ௫",
+    # stretches of ASCII words taken in one go: words that are not plain words inside them, the last word
+    # before "(" or an operator, a first word after an operator, words glued to ' . - and digits
+    "Hmm, I think a cat and the dog sat, so the sum is here. So the sum (x) and so the sum = 3 and x = so the sum.",
+    "the sum-total is it's e.g. the fifty-five x1 word, HTTPServer camelCase and sin cos dx of it",
+    "= ab cd ef", "ab cd ef", "x =\n\nab cd ef", "so  the  cat,  and,the dog ,so", "a, b, c and I, Hmm, A the",
+    "Wait, let me check: the answer is 5. Wait, let me check again; the answer is 5 (again).",
 ]
 
 
@@ -105,6 +113,14 @@ def test_count_tokens_matches_the_rule_as_written(text):
     counts = count_tokens(text)
     assert summary(counts.runs, counts.ignored, counts.sentence_scripts) == reference_count(text)
     assert counts.counted == sum(r.size for r in counts.runs)
+
+
+def test_a_stretch_reads_its_context():
+    """Negative control: the operator before a stretch changes its first word's kind, so a stretch path
+    that lost the operator would fail the comparison above."""
+    after_operator, plain = count_tokens("x = the cat sat"), count_tokens("x ; the cat sat")
+    assert after_operator.ignored["identifier"] == plain.ignored["identifier"] + 1
+    assert [r.words for r in after_operator.runs] == [["cat", "sat"]] and [r.words for r in plain.runs] == [["the", "cat", "sat"]]
 
 
 def test_count_tokens_matches_on_random_mixtures():
@@ -178,3 +194,31 @@ def test_minhash_keys_hash_every_word():
     with np.errstate(over="ignore"):
         combined = sum(h[j: len(h) - 4 + j] * minhash._WEIGHTS[j] for j in range(5))
     assert np.array_equal(minhash.ngram_keys(words), minhash._mix(combined))
+
+
+ASCII_TWINS = [(repetition_module._ASCII_TOKENS, repetition_module._TOKENS), (ngrams._ASCII_WORD, ngrams._WORD),
+               (text_tokens._ASCII_WORD, text_tokens._WORD)]
+ASCII_PROBES = ([chr(i) for i in range(128)] + [f"ab{chr(i)}cd {chr(i)} x" for i in range(128)]
+                + ["".join(random.Random(n).choice("ab _1.,'-\t\n\x1c\x1f\x0b()=") for _ in range(40)) for n in range(500)])
+
+
+@pytest.mark.parametrize("fast, rule", ASCII_TWINS, ids=["repetition", "ngrams", "word_count"])
+def test_ascii_patterns_find_the_same_tokens(fast, rule):
+    """The ASCII-class twins used on ASCII text give the very tokens of the Unicode patterns."""
+    for text in ASCII_PROBES:
+        assert fast.findall(text) == rule.findall(text), repr(text)
+
+
+def test_naive_ascii_twin_is_caught():
+    """Negative control: ASCII \\s misses the separators \\x1c-\\x1f that str.isspace counts; the probes find it."""
+    naive = re.compile(r"\w+|[^\w\s]", re.A)
+    assert any(naive.findall(t) != repetition_module._TOKENS.findall(t) for t in ASCII_PROBES)
+
+
+def test_token_codes_number_tokens_in_order_of_first_appearance():
+    rng = random.Random(11)
+    for _ in range(300):
+        tokens = [rng.choice("abcdefg") * rng.randint(1, 2) for _ in range(rng.randint(0, 50))]
+        ids = {t: i for i, t in enumerate(dict.fromkeys(tokens))}
+        codes, distinct = repetition_module._codes(tokens)
+        assert codes.tolist() == [ids[t] for t in tokens] and distinct == len(ids)

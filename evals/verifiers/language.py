@@ -125,8 +125,9 @@ def identify(text: str) -> dict[str, float]:
 
 def _context(runs: list[Run], budget: int = CONTEXT_CHARS) -> str:
     """Text of runs spread evenly over the trace, about ``budget`` characters, to identify the trace."""
-    step = max(1, sum(len(r.text) for r in runs) // budget)
-    return " ".join(r.text for r in runs[::step])[: budget * 2]
+    texts = [r.text for r in runs]
+    step = max(1, sum(map(len, texts)) // budget)
+    return " ".join(texts[::step])[: budget * 2]
 
 
 def _languages(counts: TokenCount) -> list[tuple[Run, str]]:
@@ -143,6 +144,8 @@ def _languages(counts: TokenCount) -> list[tuple[Run, str]]:
     # A run the model cannot read takes its script's likeliest language: found once per script.
     fallback = {script: max(prior, key=lambda lg, prior=prior: max(prior[lg], PRIOR_FLOOR), default="und")
                 for script, prior in priors.items()}
+    # the context's weight of each language it gives, PRIOR_FLOOR for any other (computed once per script)
+    weights = {script: {lg: max(p, PRIOR_FLOOR) for lg, p in prior.items()} for script, prior in priors.items()}
     out = []
     for run in counts.runs:
         if run.script == "HAN":
@@ -150,14 +153,17 @@ def _languages(counts: TokenCount) -> list[tuple[Run, str]]:
             lang = "ja" if kana else "zh"
         elif run.script in SCRIPT_LANGUAGE:
             lang = SCRIPT_LANGUAGE[run.script]
+        elif len(run.words) < MIN_RUN_WORDS:  # too short to identify
+            lang = fallback[run.script]
         else:
-            prior = priors[run.script]
-            scores = identify(run.text) if len(run.words) >= MIN_RUN_WORDS else {}
-            top = max(scores.values(), default=0.0)
-            if top < MIN_CONFIDENCE:  # the model cannot tell (its top guess for "To convert to base" is Russian at 0.08)
-                lang = fallback[run.script]
+            scores = identify(run.text)
+            if max(scores.values(), default=0.0) < MIN_CONFIDENCE:
+                lang = fallback[run.script]  # the model cannot tell (its top guess for "To convert to base" is Russian at 0.08)
+            elif len(scores) == 1:
+                lang = next(iter(scores))
             else:
-                lang = max(scores, key=lambda lg: scores[lg] * max(prior.get(lg, 0.0), PRIOR_FLOOR))
+                weight = weights[run.script]
+                lang = max(scores, key=lambda lg: scores[lg] * weight.get(lg, PRIOR_FLOOR))
         out.append((run, lang))
     return out
 

@@ -10,6 +10,7 @@ A last, unfinished copy of the unit (the cut at the token limit) does not hide t
 """
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -19,6 +20,9 @@ import numpy as np
 from .verdict import SIGNALS_VERSION, Verdict
 
 _TOKENS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]|\w+|[^\w\s]")
+# The same tokens of an ASCII text (most traces), a third faster with ASCII classes; a str pattern's \s
+# (str.isspace) also takes the separators \x1c-\x1f, which ASCII \s does not.
+_ASCII_TOKENS = re.compile(r"\w+|[^\w\s\x1c-\x1f]", re.A)
 NGRAM = 4
 MIN_REPEATS = 4  # copies of the unit at the tail
 MIN_TOKENS = 64  # tokens the loop covers, so "5. 5. 5. 5." is not a loop
@@ -40,13 +44,18 @@ class RepetitionResult:
 
 
 def tokenize(text: str) -> list[str]:
-    return _TOKENS.findall(text)
+    return (_ASCII_TOKENS if text.isascii() else _TOKENS).findall(text)
 
 
 def _codes(tokens: list[str]) -> tuple[np.ndarray, int]:
-    """An integer per token (equal tokens, equal integers) and the number of distinct tokens."""
-    ids = {t: i for i, t in enumerate(dict.fromkeys(tokens))}
-    return np.fromiter(map(ids.__getitem__, tokens), dtype=np.int64, count=len(tokens)), len(ids)
+    """An integer per token (equal tokens, equal integers: 0, 1, 2 ... in order of first appearance) and
+    the number of distinct tokens. One pass of dict lookups gives each token the position of its first
+    appearance; a table turns those positions into 0, 1, 2 ..."""
+    first_seen: dict[str, int] = {}
+    first = np.fromiter(map(first_seen.setdefault, tokens, itertools.count()), dtype=np.int64, count=len(tokens))
+    rank = np.empty(len(tokens), dtype=np.int64)
+    rank[np.fromiter(first_seen.values(), dtype=np.int64, count=len(first_seen))] = np.arange(len(first_seen))
+    return rank[first], len(first_seen)
 
 
 def ngram_repetition_rate(tokens: list[str], n: int = NGRAM) -> float:
@@ -63,7 +72,8 @@ def _ngram_rate(tokens: list[str], codes: np.ndarray, distinct_tokens: int, n: i
         packed = np.zeros(total, dtype=np.int64)
         for i in range(n):
             packed = (packed << bits) | codes[i:i + total]
-        distinct = len(np.unique(packed))
+        ordered = np.sort(packed)  # distinct values counted on the sorted array: ~8x less than np.unique's hashing
+        distinct = 1 + int(np.count_nonzero(ordered[1:] != ordered[:-1]))
     else:
         distinct = len({tuple(tokens[i:i + n]) for i in range(total)})
     return 1 - distinct / total
@@ -100,7 +110,7 @@ def _find_loop(codes: np.ndarray, min_repeats: int, min_tokens: int, max_unit: i
 
 def repetition(text: str, *, n: int = NGRAM, min_repeats: int = MIN_REPEATS, min_tokens: int = MIN_TOKENS,
                max_unit: int = MAX_UNIT_TOKENS) -> RepetitionResult:
-    tokens = _TOKENS.findall(text)
+    tokens = tokenize(text)
     codes, distinct = _codes(tokens)
     # a word cut by the token limit ("recom") is not a token of the unit: leave it out
     tail = len(tokens) - 1 if text[-1:].isalnum() else len(tokens)

@@ -109,13 +109,14 @@ def script_of(char: str) -> str:
 
 
 _WORD = re.compile(r"\w+")
+_ASCII_WORD = re.compile(r"\w+", re.A)  # on ASCII text the same words, faster
 
 
 def word_count(text: str) -> int:
     """Words of any kind in ``text`` (a token of a script without spaces counts its letters over
     LETTERS_PER_WORD)."""
     if text.isascii():  # most math and code spans: one word a token
-        return len(_WORD.findall(text))
+        return len(_ASCII_WORD.findall(text))
     return round(sum(1 if t.isascii() or not (c := _first_letter(t)) or script_of(c) not in CHAR_SCRIPTS
                      else sum(ch.isalpha() for ch in t) / LETTERS_PER_WORD[script_of(c)]
                      for t in _WORD.findall(text)))
@@ -155,7 +156,12 @@ _OPERATOR_CLASS = "[" + "".join(re.escape(c) for c in sorted(_OPERATORS)) + "]"
 # an operator past up to 2 spaces: `ab = 12`), sentence breaks, and the operators a token follows
 # (past up to 7 spaces: `= ab`, n^k). \s is str.isspace, as the str.strip of the rule's definition. A
 # group inside a lookahead captures without consuming, so findall reports the context as non-empty strings.
-_SCAN = re.compile(r"(\w+(?:['’.\-]\w+)*)(?:(?=(\s{0,2}\())|(?=(\s{0,2}" + _OPERATOR_CLASS + r"))|)"
+# A stretch first: two or more ASCII-letter words joined by " " or ", " whose last one is a whole token (no
+# \w or ' . - and \w after it) with no "(" or operator after it: each word in it is a token of its own
+# in the context "none" (nothing but a space or comma follows the others), so the loop can take the
+# stretch whole when all its words are plain words (see count_tokens).
+_SCAN = re.compile(r"([A-Za-z]+(?:,? [A-Za-z]+)+)(?!\w|['’.\-]\w|\s{0,2}(?:\(|" + _OPERATOR_CLASS + r"))"
+                   r"|(\w+(?:['’.\-]\w+)*)(?:(?=(\s{0,2}\())|(?=(\s{0,2}" + _OPERATOR_CLASS + r"))|)"
                    r"|([.!?;:\n。！？；：]+)|(" + _OPERATOR_CLASS + r")(?=\s{0,7}\w)")
 _NO_CONTEXT, _CALL, _OPERAND = 0, 1, 2  # the token's context: none, followed by "(", next to an operator
 
@@ -194,6 +200,41 @@ def _non_word_type(token: str, context: int) -> str | None:
 # token in a context: traces repeat their words, so a token is decided once per context (bounded).
 Action = tuple[str, "str | None", "str | None", int]
 _ACTIONS: tuple[dict[str, tuple[Action, ...]], ...] = ({}, {}, {})
+# The tokens whose action in context "none" is to be read and counted as one Latin word (the most
+# common by far): a stretch of these is taken in one go (count_tokens).
+_PLAIN: set[str] = set()
+
+
+def _actions(token: str, context: int) -> tuple[Action, ...]:
+    cache = _ACTIONS[context]
+    actions = cache.get(token)
+    if actions is None:
+        actions = cache[token] = _token_actions(token, context)
+        if context == _NO_CONTEXT and actions == ((token, "LATIN", None, 1),):
+            _PLAIN.add(token)
+    return actions
+
+
+# stretch -> (words read, words counted, kinds tallied in order): traces repeat their phrases ("Let me
+# check", "so the answer is"), so a stretch's effect is found once (bounded, and emptied with _ACTIONS)
+_STRETCHES: dict[str, tuple[list[str], list[str], tuple[str, ...]]] = {}
+
+
+def _stretch_effect(stretch: str) -> tuple[list[str], list[str], tuple[str, ...]]:
+    """What the actions of a stretch's words (each in context "none", one Latin piece) do, in order."""
+    tokens = stretch.replace(",", "").split(" ")
+    if _PLAIN.issuperset(tokens):
+        return tokens, tokens, ()
+    actions = [_actions(t, _NO_CONTEXT)[0] for t in tokens]
+    return ([piece for piece, script, _, _ in actions if script], [piece for piece, _, _, size in actions if size],
+            tuple(kind for _, _, kind, _ in actions if kind))
+
+
+def _start_run(runs: list[Run], sentence_scripts: dict[int, set[str]], script: str, sentence: int) -> Run:
+    run = Run(script, [], [], 0, sentence)
+    runs.append(run)
+    sentence_scripts.setdefault(sentence, set()).add(script)
+    return run
 
 
 def _token_actions(token: str, context: int) -> tuple[Action, ...]:
@@ -222,20 +263,45 @@ def count_tokens(text: str) -> TokenCount:
     if sum(map(len, _ACTIONS)) >= 200_000:
         for cache in _ACTIONS:
             cache.clear()
+        _PLAIN.clear()
+        _STRETCHES.clear()
+    elif len(_STRETCHES) >= 100_000:  # ~35 MB; distinct phrases grow far faster than distinct words
+        _STRETCHES.clear()
     operand = False  # an operator precedes the next token (only spaces and line breaks between)
-    for token, call, operator_after, brk, _operator in _SCAN.findall(masked):
-        if not token:
+    stretches = _STRETCHES
+    for stretch, token, call, operator_after, brk, _operator in _SCAN.findall(masked):
+        if stretch and not operand:  # ASCII words in context "none": their actions in one go
+            effect = stretches.get(stretch)
+            if effect is None:
+                effect = stretches[stretch] = _stretch_effect(stretch)
+            read_now, counted, kinds = effect
+            for kind in kinds:
+                ignored[kind] += 1
+            if read_now:  # all Latin: one run
+                if script_now != "LATIN":
+                    if current is not None:
+                        current.units = units
+                    current = _start_run(runs, sentence_scripts, "LATIN", sentence)
+                    script_now, read, words, units = "LATIN", current.read, current.words, 0
+                read.extend(read_now)
+                words.extend(counted)
+                units += len(counted)
+            continue
+        if stretch:  # the first word follows an operator
+            tokens = stretch.replace(",", "").split(" ")
+            actions = list(_actions(tokens[0], _OPERAND))
+            for word in tokens[1:]:
+                actions += _actions(word, _NO_CONTEXT)
+        elif not token:
             if brk:  # a sentence break
                 script_now, sentence = "", sentence + 1
             else:
                 operand = True
             continue
-        context = _CALL if call else _OPERAND if operand or operator_after else _NO_CONTEXT
+        else:
+            context = _CALL if call else _OPERAND if operand or operator_after else _NO_CONTEXT
+            actions = _ACTIONS[context].get(token) or _actions(token, context)
         operand = False
-        cache = _ACTIONS[context]
-        actions = cache.get(token)
-        if actions is None:
-            actions = cache[token] = _token_actions(token, context)
         for piece, script, kind, size in actions:
             if kind:
                 ignored[kind] += 1
@@ -244,9 +310,7 @@ def count_tokens(text: str) -> TokenCount:
             if script != script_now:  # a run has one script and sentence
                 if current is not None:
                     current.units = units
-                current = Run(script, sentence=sentence)
-                runs.append(current)
-                sentence_scripts.setdefault(sentence, set()).add(script)
+                current = _start_run(runs, sentence_scripts, script, sentence)
                 script_now, read, words, units = script, current.read, current.words, 0
             read.append(piece)
             if size:

@@ -183,7 +183,7 @@ def _bwrap_argv(box_dir: Path, sock_fd: int, child_uid: int, as_root: bool, filt
         argv += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_KILL"]
     else:
         argv += ["--unshare-user"]
-    return argv + filter_args + ["--", python_binary(), "-I", "/box/harness.py", str(sock_fd), str(child_uid)]
+    return argv + filter_args + ["--", python_binary(), "-I", "-S", "/box/harness.py", str(sock_fd), str(child_uid)]
 
 
 class Box:

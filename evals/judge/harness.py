@@ -190,7 +190,7 @@ def _clean(child_uid: int) -> tuple[bool, float]:
 
 def _copy(src: str, dst: str, mode: int) -> None:
     """A compiled binary out of the scratch dir (not shutil: it loads zlib, bz2 and lzma, three
-    libraries and ~40 memory mappings more for every test's fork to copy and tear down)."""
+    libraries and ~30 memory mappings more for every test's fork to copy and tear down)."""
     with open(src, "rb") as fin, open(dst, "wb") as fout:
         while chunk := fin.read(1 << 20):
             fout.write(chunk)

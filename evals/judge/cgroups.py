@@ -140,9 +140,14 @@ class Cgroup:
     # costs a few microseconds, an open/read/close through pathlib about 40 (11 of them a test).
     _fds: dict[tuple[Path, int], int] = field(default_factory=dict, repr=False)
     _limit: int | None = field(default=None, repr=False)  # v1: the memory limit we set last
+    _paths: dict[tuple[str, str], Path] = field(default_factory=dict, repr=False)  # built once: ~10 Paths a test
 
-    def _file(self, controller: str, v1_name: str, v2_name: str) -> Path:
-        return self.dirs["unified" if self.version == 2 else controller] / (v2_name if self.version == 2 else v1_name)
+    def _file(self, controller: str, v1_name: str, v2_name: str = "") -> Path:
+        key = ("unified", v2_name or v1_name) if self.version == 2 else (controller, v1_name)
+        path = self._paths.get(key)
+        if path is None:
+            path = self._paths[key] = self.dirs[key[0]] / key[1]
+        return path
 
     def _fd(self, path: Path, flags: int = os.O_RDONLY) -> int:
         fd = self._fds.get((path, flags))
@@ -152,6 +157,17 @@ class Cgroup:
 
     def _read(self, path: Path) -> str:
         return os.pread(self._fd(path), 1 << 16, 0).decode()  # a cgroup file regenerates at offset 0
+
+    def _fields(self, path: Path, names: tuple[str, ...]) -> int:
+        """The sum of the named fields of a "name value" per line file (memory.stat, cpu.stat)."""
+        text, total = "\n" + self._read(path), 0
+        for name in names:
+            at = text.find(f"\n{name} ")
+            if at >= 0:
+                start = at + len(name) + 2
+                end = text.find("\n", start)
+                total += int(text[start:end if end >= 0 else len(text)])
+        return total
 
     def _write(self, path: Path, value: int) -> None:
         os.write(self._fd(path, os.O_WRONLY), str(value).encode())  # each write is one whole command
@@ -172,10 +188,10 @@ class Cgroup:
     def set_memory(self, memory_bytes: int) -> None:
         """Set the memory limit (lowered or raised between a compile and the tests)."""
         if self.version == 2:
-            self._write(self.dirs["unified"] / "memory.max", memory_bytes)
+            self._write(self._file("memory", "", "memory.max"), memory_bytes)
             return
-        memory = self.dirs["memory"] / "memory.limit_in_bytes"
-        swap = self.dirs["memory"] / "memory.memsw.limit_in_bytes"  # memory + swap, so nothing pages out
+        memory = self._file("memory", "memory.limit_in_bytes")
+        swap = self._file("memory", "memory.memsw.limit_in_bytes")  # memory + swap, so nothing pages out
         if self._limit is None and not swap.exists():
             self._write(memory, memory_bytes)
             return
@@ -207,9 +223,8 @@ class Cgroup:
 
     def cpu_s(self) -> float:
         if self.version == 1:
-            return int(self._read(self.dirs["cpuacct"] / "cpuacct.usage")) / 1e9
-        stat = dict(line.split() for line in self._read(self.dirs["unified"] / "cpu.stat").splitlines())
-        return int(stat["usage_usec"]) / 1e6
+            return int(self._read(self._file("cpuacct", "cpuacct.usage"))) / 1e9
+        return self._fields(self._file("cpu", "", "cpu.stat"), ("usage_usec",)) / 1e6
 
     def memory_bytes(self) -> int:
         return int(self._read(self._file("memory", "memory.usage_in_bytes", "memory.current")))
@@ -218,8 +233,7 @@ class Cgroup:
         """Page cache charged to the group (files read or written: a compile, a test's output). The
         kernel reclaims it before it OOM-kills, so it is no memory a limit should count as used."""
         names = ("total_active_file", "total_inactive_file") if self.version == 1 else ("active_file", "inactive_file")
-        stat = dict(line.split() for line in self._read(self._file("memory", "memory.stat", "memory.stat")).splitlines())
-        return sum(int(stat.get(name, 0)) for name in names)
+        return self._fields(self._file("memory", "memory.stat", "memory.stat"), names)
 
     def drop_file_cache(self) -> None:
         """Reclaim the group's page cache now (best effort), so its usage is what its processes hold."""

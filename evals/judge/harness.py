@@ -30,14 +30,22 @@ import json
 import os
 import resource
 import select
-import shutil
 import signal
+import site
 import socket
 import symtable
 import sys
-import threading
 import time
 import traceback
+
+# Started with -S: the host's .pth files (their imports, e.g. threading, whose after-fork hook alone
+# costs ~120 page faults a test) never run in the box. What site gives a program stays the same:
+# exit/quit/help/copyright/credits/license and site-packages on sys.path (under -I, no interactive hook).
+if sys.flags.no_site:
+    site.setquit()
+    site.setcopyright()
+    site.sethelper()
+    sys.path.extend(d for d in site.getsitepackages() if os.path.isdir(d) and d not in sys.path)
 
 _TICKS = os.sysconf("SC_CLK_TCK")
 SCRATCH = "/work"
@@ -55,17 +63,14 @@ exec(PRELUDE, _BASE)  # once here, not 18 star imports per fork; each test runs 
 
 
 def _kill_others() -> None:
-    """SIGKILL every process of this pid namespace except pid 1 (bwrap's reaper) and us."""
-    me = os.getpid()
+    """SIGKILL every process of this pid namespace except pid 1 (bwrap's reaper) and us: what
+    kill(-1) does (the kernel skips the namespace's init and the caller), in one system call where
+    listing /proc cost a list of strings a test. ESRCH: nothing was left to kill."""
     for _ in range(50):  # a fork bomb refills the table while we sweep; the pids cgroup bounds it
-        alive = [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, me)]
-        if not alive:
+        try:
+            os.kill(-1, signal.SIGKILL)
+        except ProcessLookupError:
             return
-        for pid in alive:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         _reap()
         time.sleep(0.001)
 
@@ -183,6 +188,15 @@ def _clean(child_uid: int) -> tuple[bool, float]:
     return not _scratch_left(), usage.ru_utime + usage.ru_stime
 
 
+def _copy(src: str, dst: str, mode: int) -> None:
+    """A compiled binary out of the scratch dir (not shutil: it loads zlib, bz2 and lzma, three
+    libraries and ~30 memory mappings more for every test's fork to copy and tear down)."""
+    with open(src, "rb") as fin, open(dst, "wb") as fout:
+        while chunk := fin.read(1 << 20):
+            fout.write(chunk)
+    os.chmod(dst, mode)
+
+
 def _limit_child(cmd: dict, child_uid: int) -> None:
     # The OOM killer takes the test's processes before this server, even when each of many
     # children holds less than it: the limit is the test's, the server's memory sits on top.
@@ -224,7 +238,8 @@ def _python_main(cmd: dict) -> int:
         exec(_code, namespace)
         if cmd["mode"] == "functional":
             _call_functional(namespace, cmd["func"])
-        for thread in threading.enumerate():  # like interpreter exit: wait for non-daemon threads
+        threading = sys.modules.get("threading")  # only a program that imported it can have threads to wait for
+        for thread in threading.enumerate() if threading else ():  # like interpreter exit: join non-daemon ones
             if thread is not threading.main_thread() and not thread.daemon:
                 thread.join()
     except SystemExit as exc:
@@ -449,8 +464,7 @@ def serve(sock_fd: int, child_uid: int) -> None:
                 os.unlink(os.path.join("/state", name))
             reply = {"ok": clean}
         elif cmd["op"] == "save":
-            shutil.copyfile(cmd["src"], cmd["dst"])
-            os.chmod(cmd["dst"], 0o555)
+            _copy(cmd["src"], cmd["dst"], 0o555)
             reply = {"ok": _clean(child_uid)[0]}
         else:
             reply = {"error": f"unknown op {cmd['op']!r}"}

@@ -15,7 +15,7 @@ from evals.verifiers.language import reasoning_of
 from evals.verifiers.signals import SignalOptions, text_signals
 
 from .minhash import sketch
-from .ngrams import words
+from .ngrams import word_bytes
 
 
 def text_checks(completion: str, target_language: str | None, think_prefilled: bool, require_boxed: bool,
@@ -23,7 +23,7 @@ def text_checks(completion: str, target_language: str | None, think_prefilled: b
     """The signal verdicts (as store rows without the key) and the sketch of one sample's reasoning."""
     found = text_signals(completion, think_prefilled=think_prefilled, finish_reason=finish_reason,
                          options=SignalOptions(require_boxed=require_boxed, target_language=target_language))
-    tokens = words(reasoning_of(completion, think_prefilled))
+    tokens = word_bytes(reasoning_of(completion, think_prefilled))
     return {"signals": [verdict_fields(name, v) for name, v in found.items()],
             "reasoning_words": len(tokens), "sketch": sketch(tokens).tobytes()}
 

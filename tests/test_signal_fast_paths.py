@@ -276,3 +276,46 @@ def test_lower_if_shouting_negative_control():
 
     assert any(naive(t) != LangDetector._normalize_text(t, True) for t in SHOUTING_PROBES + ["ÉÉÉÉÉÉÉÉÉ ab"])
     assert naive("ÉÉÉÉÉÉÉÉÉ ab") != language.lower_if_shouting("ÉÉÉÉÉÉÉÉÉ ab")
+
+
+def same_partition(a: np.ndarray, b: np.ndarray) -> bool:
+    """Two token codings that make the same tokens equal (the numbers themselves may differ)."""
+    return len(a) == len(b) and len(set(zip(a.tolist(), b.tolist()))) == len(set(a.tolist())) == len(set(b.tolist()))
+
+
+@pytest.mark.parametrize("text", ASCII_PROBES + ["", "word", "a\x00b\x7fc", "x_1 = y_1 + 2;\n" * 30, "\x1c\x1f \t"])
+def test_ascii_token_codes_partition_tokens_as_the_regex(text):
+    """repetition's ASCII path: as many tokens, as many distinct, equal exactly where the regex's tokens are."""
+    codes, distinct = repetition_module._ascii_codes(text)
+    want, want_distinct = repetition_module._codes(tokenize(text))
+    assert distinct == want_distinct and same_partition(codes, want), repr(text)
+    assert codes.max(initial=-1) < distinct  # dense, as the n-gram packing needs
+
+
+def test_ascii_token_codes_negative_control():
+    """A table that took the separator \\x1c (a space to str.isspace) for a token of its own is caught."""
+    saved = repetition_module._ALONE_FLAG
+    wrong = bytearray(saved)
+    wrong[0x1c] = 1
+    try:
+        repetition_module._ALONE_FLAG = bytes(wrong)
+        assert any(repetition_module._ascii_codes(t)[1] != repetition_module._codes(tokenize(t))[1] for t in ASCII_PROBES)
+    finally:
+        repetition_module._ALONE_FLAG = saved
+
+
+def test_repetition_of_ascii_text_is_the_same_either_path(monkeypatch):
+    """The whole measure (rate, loop, unit) through the ASCII path and through the regex path."""
+    rng = random.Random(5)
+    texts = [" ".join(rng.choice(["Let", "me", "check", "x=1,", "so", "(a)", "b.", "\n"]) for _ in range(rng.randint(0, 400)))
+             for _ in range(60)] + ["Wait, let me re-check the sum. " * 40 + "recom", "The answer is 42.\n" * 50]
+    fast = [repetition_module.repetition(t) for t in texts]
+    monkeypatch.setattr(repetition_module, "_ascii_codes", lambda text: repetition_module._codes(tokenize(text)))
+    assert fast == [repetition_module.repetition(t) for t in texts]
+    assert any(r.loop for r in fast) and any(not r.loop for r in fast)
+
+
+def test_ngram_rate_past_the_packing_limit():
+    """More than 2^15 distinct tokens do not fit 4 to an int64: the rate is then counted on code tuples."""
+    tokens = [f"w{i}" for i in range(40_000)] + ["w1", "w2", "w3", "w4"]
+    assert ngram_repetition_rate(tokens) == 1 - (len(tokens) - 3 - 1) / (len(tokens) - 3)

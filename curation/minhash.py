@@ -10,6 +10,8 @@ hashing (Li, Owen & Zhang 2012) hashes each n-gram once and keeps the minimum pe
 """
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import xxhash
 
@@ -41,9 +43,16 @@ def _word_hashes(tokens: list[str] | list[bytes]) -> np.ndarray:
     if len(_HASHES) >= 200_000:
         _HASHES = {}
     known = _HASHES
-    for token in set(tokens).difference(known):
-        known[token] = xxhash.xxh3_64_intdigest(token.encode() if isinstance(token, str) else token)
-    return np.fromiter(map(known.__getitem__, tokens), dtype=np.uint64, count=len(tokens))  # looked up in C
+    # looked up in C by map(), 0 for a word not hashed yet; those (and, once in 2^64, a hash that is 0) then
+    # one by one: cheaper than a set of the text's words to find them (0.16 -> 0.11 ms on a replay trace)
+    hashes = np.fromiter(map(known.get, tokens, itertools.repeat(0)), dtype=np.uint64, count=len(tokens))
+    for i in np.flatnonzero(hashes == 0).tolist():
+        token = tokens[i]
+        value = known.get(token)
+        if value is None:
+            value = known[token] = xxhash.xxh3_64_intdigest(token.encode() if isinstance(token, str) else token)
+        hashes[i] = value
+    return hashes
 
 
 def ngram_keys(tokens: list[str] | list[bytes], n: int = SHINGLE) -> np.ndarray:

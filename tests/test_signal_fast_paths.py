@@ -319,3 +319,18 @@ def test_ngram_rate_past_the_packing_limit():
     """More than 2^15 distinct tokens do not fit 4 to an int64: the rate is then counted on code tuples."""
     tokens = [f"w{i}" for i in range(40_000)] + ["w1", "w2", "w3", "w4"]
     assert ngram_repetition_rate(tokens) == 1 - (len(tokens) - 3 - 1) / (len(tokens) - 3)
+
+
+def test_word_hashes_are_xxh3_of_each_word_with_a_warm_or_cold_cache(monkeypatch):
+    """Hashes looked up in the shared cache, filled for the words it misses; a word whose hash is 0 (forced
+    here) is told apart from a missing one; a full cache is replaced."""
+    words = "the cat sat on the mat 中 the end".split()
+    want = np.array([xxhash.xxh3_64_intdigest(w.encode()) for w in words], dtype=np.uint64)
+    monkeypatch.setattr(minhash, "_HASHES", {})
+    assert np.array_equal(minhash._word_hashes(words), want)  # cold
+    assert np.array_equal(minhash._word_hashes([w.encode() for w in words]), want)  # bytes: cold again
+    assert np.array_equal(minhash._word_hashes(words), want)  # warm
+    minhash._HASHES["cat"] = 0
+    assert minhash._word_hashes(["cat", "sat"]).tolist() == [0, int(want[2])]
+    monkeypatch.setattr(minhash, "_HASHES", dict.fromkeys(range(200_000), 1))
+    assert np.array_equal(minhash._word_hashes(words), want) and len(minhash._HASHES) == len(set(words))

@@ -141,9 +141,9 @@ def identify(text: str) -> dict[str, float]:
     return scores
 
 
-def _context(runs: list[Run], budget: int = CONTEXT_CHARS) -> str:
-    """Text of runs spread evenly over the trace, about ``budget`` characters, to identify the trace."""
-    texts = [r.text for r in runs]
+def _context(texts: list[str], budget: int = CONTEXT_CHARS) -> str:
+    """Text of runs (their texts, in order) spread evenly over the trace, about ``budget`` characters, to
+    identify the trace."""
     step = max(1, sum(map(len, texts)) // budget)
     return " ".join(texts[::step])[: budget * 2]
 
@@ -154,10 +154,11 @@ def _languages(counts: TokenCount) -> list[tuple[Run, str]]:
     ("feet per inches per minute", Italian to the model alone) takes the trace's language unless the
     model is far surer of another, as it is for a whole sentence in another language. Runs of fewer
     than MIN_RUN_WORDS words, or that the model reads with less than MIN_CONFIDENCE, take the trace's."""
-    by_script: dict[str, list[Run]] = {}
-    for run in counts.runs:
-        by_script.setdefault(run.script, []).append(run)
-    priors = {script: identify(_context(runs)) for script, runs in by_script.items()
+    texts = [run.text for run in counts.runs]  # joined once: the context and the runs' identification read them
+    by_script: dict[str, list[str]] = {}
+    for run, text in zip(counts.runs, texts):
+        by_script.setdefault(run.script, []).append(text)
+    priors = {script: identify(_context(script_texts)) for script, script_texts in by_script.items()
               if script != "HAN" and script not in SCRIPT_LANGUAGE}
     # A run the model cannot read takes its script's likeliest language: found once per script.
     fallback = {script: max(prior, key=lambda lg, prior=prior: max(prior[lg], PRIOR_FLOOR), default="und")
@@ -165,7 +166,7 @@ def _languages(counts: TokenCount) -> list[tuple[Run, str]]:
     # the context's weight of each language it gives, PRIOR_FLOOR for any other (computed once per script)
     weights = {script: {lg: max(p, PRIOR_FLOOR) for lg, p in prior.items()} for script, prior in priors.items()}
     out = []
-    for run in counts.runs:
+    for run, text in zip(counts.runs, texts):
         if run.script == "HAN":
             kana = counts.sentence_scripts.get(run.sentence, set()) & {"HIRAGANA", "KATAKANA"}
             lang = "ja" if kana else "zh"
@@ -174,7 +175,7 @@ def _languages(counts: TokenCount) -> list[tuple[Run, str]]:
         elif len(run.words) < MIN_RUN_WORDS:  # too short to identify
             lang = fallback[run.script]
         else:
-            scores = identify(run.text)
+            scores = identify(text)
             if max(scores.values(), default=0.0) < MIN_CONFIDENCE:
                 lang = fallback[run.script]  # the model cannot tell (its top guess for "To convert to base" is Russian at 0.08)
             elif len(scores) == 1:

@@ -25,7 +25,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 _BRACED = r"\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}"  # braces nested up to three deep
 # (kind, pattern, substrings of which a match holds one: a text without any is not scanned at all)
@@ -91,7 +91,15 @@ class TokenCount:
     runs: list[Run]
     counted: float  # natural-language words (the sum of the runs' sizes)
     ignored: Counter  # type -> tokens set aside: code, math, url, number, identifier
-    sentence_scripts: dict[int, set[str]]  # sentence index -> scripts in it (to tell Japanese kanji from Chinese)
+
+    @cached_property
+    def sentence_scripts(self) -> dict[int, set[str]]:
+        """Sentence index -> the scripts of its runs (to tell Japanese kanji from Chinese); found when asked,
+        which only a trace with Han runs does."""
+        scripts: dict[int, set[str]] = {}
+        for run in self.runs:
+            scripts.setdefault(run.sentence, set()).add(run.script)
+        return scripts
 
 
 @lru_cache(maxsize=8192)
@@ -237,17 +245,6 @@ def _stretch_effect(stretch: str) -> tuple[list[str], list[str], tuple[str, ...]
             tuple(kind for _, _, kind, _ in actions if kind))
 
 
-def _start_run(runs: list[Run], sentence_scripts: dict[int, set[str]], script: str, sentence: int) -> Run:
-    run = Run(script, [], [], 0, sentence)
-    runs.append(run)
-    scripts = sentence_scripts.get(sentence)
-    if scripts is None:
-        sentence_scripts[sentence] = {script}
-    else:
-        scripts.add(script)
-    return run
-
-
 def _token_actions(token: str, context: int) -> tuple[Action, ...]:
     pieces = ((token, "LATIN"),) if token.isascii() and token.isalpha() else _split_scripts(token)
     actions = []
@@ -267,7 +264,6 @@ def count_tokens(text: str) -> TokenCount:
     """Natural-language runs of ``text`` and the tally of what was set aside."""
     masked, ignored = mask_spans(text)
     runs: list[Run] = []
-    sentence_scripts: dict[int, set[str]] = {}
     # the current run, its script and lists held in locals (the loop runs once a token); units added at its end
     current, script_now, read, words, units = None, "", [], [], 0
     sentence = 0
@@ -292,7 +288,8 @@ def count_tokens(text: str) -> TokenCount:
                 if script_now != "LATIN":
                     if current is not None:
                         current.units = units
-                    current = _start_run(runs, sentence_scripts, "LATIN", sentence)
+                    current = Run("LATIN", [], [], 0, sentence)
+                    runs.append(current)
                     script_now, read, words, units = "LATIN", current.read, current.words, 0
                 read.extend(read_now)
                 words.extend(counted)
@@ -321,7 +318,8 @@ def count_tokens(text: str) -> TokenCount:
             if script != script_now:  # a run has one script and sentence
                 if current is not None:
                     current.units = units
-                current = _start_run(runs, sentence_scripts, script, sentence)
+                current = Run(script, [], [], 0, sentence)
+                runs.append(current)
                 script_now, read, words, units = script, current.read, current.words, 0
             read.append(piece)
             if size:
@@ -330,7 +328,7 @@ def count_tokens(text: str) -> TokenCount:
     if current is not None:
         current.units = units
     # summed run by run, as language_consistency sums a language's share: a trace in one language is 1.0 exactly
-    return TokenCount(runs, sum(run.size for run in runs), ignored, sentence_scripts)
+    return TokenCount(runs, sum(run.size for run in runs), ignored)
 
 
 def _split_scripts(token: str) -> list[tuple[str, str]]:

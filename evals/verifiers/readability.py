@@ -44,6 +44,8 @@ def longest_paragraph(reasoning: str) -> int:
 
 def code_blocks(reasoning: str) -> int:
     """Fenced code blocks (an unclosed fence counts as one)."""
+    if "```" not in reasoning and "~~~" not in reasoning:  # most traces: no line-start scan
+        return 0
     return (len(_FENCE.findall(reasoning)) + 1) // 2
 
 

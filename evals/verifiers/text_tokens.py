@@ -25,7 +25,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 _BRACED = r"\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}"  # braces nested up to three deep
 # (kind, pattern, substrings of which a match holds one: a text without any is not scanned at all)
@@ -67,7 +67,7 @@ PROSE_WORDS = 5
 _TEXT_ARG = re.compile(r"\\(?:text(?:bf|it|rm|sf|normal)?|mbox|hbox|emph)\s*\{([^{}$]*)\}")
 
 
-@dataclass
+@dataclass(slots=True)  # a trace makes hundreds: slots make them quicker to build and read
 class Run:
     """Natural-language words of one script with no sentence break between them."""
     script: str
@@ -91,7 +91,15 @@ class TokenCount:
     runs: list[Run]
     counted: float  # natural-language words (the sum of the runs' sizes)
     ignored: Counter  # type -> tokens set aside: code, math, url, number, identifier
-    sentence_scripts: dict[int, set[str]]  # sentence index -> scripts in it (to tell Japanese kanji from Chinese)
+
+    @cached_property
+    def sentence_scripts(self) -> dict[int, set[str]]:
+        """Sentence index -> the scripts of its runs (to tell Japanese kanji from Chinese); found when asked,
+        which only a trace with Han runs does."""
+        scripts: dict[int, set[str]] = {}
+        for run in self.runs:
+            scripts.setdefault(run.sentence, set()).add(run.script)
+        return scripts
 
 
 @lru_cache(maxsize=8192)
@@ -109,14 +117,17 @@ def script_of(char: str) -> str:
 
 
 _WORD = re.compile(r"\w+")
-_ASCII_WORD = re.compile(r"\w+", re.A)  # on ASCII text the same words, faster
+# An ASCII text's bytes as b"1" (a word character: \w of ASCII, [A-Za-z0-9_]) or b"0": its words, the runs
+# of b"1", are counted in C by bytes.count, 10x faster than a regex's list of them on a whole paragraph.
+_WORD_MARKS = bytes(49 if chr(i).isascii() and (chr(i).isalnum() or chr(i) == "_") else 48 for i in range(256))
 
 
 def word_count(text: str) -> int:
     """Words of any kind in ``text`` (a token of a script without spaces counts its letters over
     LETTERS_PER_WORD)."""
     if text.isascii():  # most math and code spans: one word a token
-        return len(_ASCII_WORD.findall(text))
+        marks = text.encode().translate(_WORD_MARKS)
+        return marks.count(b"01") + marks.startswith(b"1")
     return round(sum(1 if t.isascii() or not (c := _first_letter(t)) or script_of(c) not in CHAR_SCRIPTS
                      else sum(ch.isalpha() for ch in t) / LETTERS_PER_WORD[script_of(c)]
                      for t in _WORD.findall(text)))
@@ -160,9 +171,13 @@ _OPERATOR_CLASS = "[" + "".join(re.escape(c) for c in sorted(_OPERATORS)) + "]"
 # \w or ' . - and \w after it) with no "(" or operator after it: each word in it is a token of its own
 # in the context "none" (nothing but a space or comma follows the others), so the loop can take the
 # stretch whole when all its words are plain words (see count_tokens).
-_SCAN = re.compile(r"([A-Za-z]+(?:,? [A-Za-z]+)+)(?!\w|['’.\-]\w|\s{0,2}(?:\(|" + _OPERATOR_CLASS + r"))"
+# The scan's speed (the same matches): a look ahead at a character that can start one of its four kinds skips
+# the others at once, and a stretch's words are possessive (a word cut short is followed by a letter, which
+# the stretch's end forbids, so giving letters back never finds a match): 0.71 -> 0.62 ms on a trace.
+_SCAN = re.compile(r"(?=[\w.!?;:\n。！？；：" + _OPERATOR_CLASS[1:-1] + r"])"
+                   r"(?:([A-Za-z]++(?:,? [A-Za-z]++)+)(?!\w|['’.\-]\w|\s{0,2}(?:\(|" + _OPERATOR_CLASS + r"))"
                    r"|(\w+(?:['’.\-]\w+)*)(?:(?=(\s{0,2}\())|(?=(\s{0,2}" + _OPERATOR_CLASS + r"))|)"
-                   r"|([.!?;:\n。！？；：]+)|(" + _OPERATOR_CLASS + r")(?=\s{0,7}\w)")
+                   r"|([.!?;:\n。！？；：]+)|(" + _OPERATOR_CLASS + r")(?=\s{0,7}\w))")
 _NO_CONTEXT, _CALL, _OPERAND = 0, 1, 2  # the token's context: none, followed by "(", next to an operator
 
 
@@ -230,13 +245,6 @@ def _stretch_effect(stretch: str) -> tuple[list[str], list[str], tuple[str, ...]
             tuple(kind for _, _, kind, _ in actions if kind))
 
 
-def _start_run(runs: list[Run], sentence_scripts: dict[int, set[str]], script: str, sentence: int) -> Run:
-    run = Run(script, [], [], 0, sentence)
-    runs.append(run)
-    sentence_scripts.setdefault(sentence, set()).add(script)
-    return run
-
-
 def _token_actions(token: str, context: int) -> tuple[Action, ...]:
     pieces = ((token, "LATIN"),) if token.isascii() and token.isalpha() else _split_scripts(token)
     actions = []
@@ -256,7 +264,6 @@ def count_tokens(text: str) -> TokenCount:
     """Natural-language runs of ``text`` and the tally of what was set aside."""
     masked, ignored = mask_spans(text)
     runs: list[Run] = []
-    sentence_scripts: dict[int, set[str]] = {}
     # the current run, its script and lists held in locals (the loop runs once a token); units added at its end
     current, script_now, read, words, units = None, "", [], [], 0
     sentence = 0
@@ -281,7 +288,8 @@ def count_tokens(text: str) -> TokenCount:
                 if script_now != "LATIN":
                     if current is not None:
                         current.units = units
-                    current = _start_run(runs, sentence_scripts, "LATIN", sentence)
+                    current = Run("LATIN", [], [], 0, sentence)
+                    runs.append(current)
                     script_now, read, words, units = "LATIN", current.read, current.words, 0
                 read.extend(read_now)
                 words.extend(counted)
@@ -310,7 +318,8 @@ def count_tokens(text: str) -> TokenCount:
             if script != script_now:  # a run has one script and sentence
                 if current is not None:
                     current.units = units
-                current = _start_run(runs, sentence_scripts, script, sentence)
+                current = Run(script, [], [], 0, sentence)
+                runs.append(current)
                 script_now, read, words, units = script, current.read, current.words, 0
             read.append(piece)
             if size:
@@ -319,7 +328,7 @@ def count_tokens(text: str) -> TokenCount:
     if current is not None:
         current.units = units
     # summed run by run, as language_consistency sums a language's share: a trace in one language is 1.0 exactly
-    return TokenCount(runs, sum(run.size for run in runs), ignored, sentence_scripts)
+    return TokenCount(runs, sum(run.size for run in runs), ignored)
 
 
 def _split_scripts(token: str) -> list[tuple[str, str]]:

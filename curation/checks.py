@@ -18,7 +18,6 @@ from evals.verifiers.signals import SignalOptions, text_signals
 from .minhash import sketch
 from .ngrams import word_bytes
 
-
 # Collector thresholds for the verify stage's processes. A trace's checks make thousands of short-lived
 # containers (match tuples, runs, lists) and no cycles worth collecting, and the driver's rows are the
 # same, while caches grow long-lived: at the default threshold (700 allocations) the collector runs every

@@ -18,6 +18,12 @@ from evals.verifiers.signals import SignalOptions, text_signals
 from .minhash import sketch
 from .ngrams import word_bytes
 
+# Collector thresholds for the verify stage's processes. A trace's checks make thousands of short-lived
+# containers (match tuples, runs, lists) and no cycles worth collecting, and the driver's rows are the
+# same, while caches grow long-lived: at the default threshold (700 allocations) the collector runs every
+# few hundred allocations and walks the caches' generations, 3-4% of a worker's CPU.
+RARE_COLLECTIONS = (50_000, 20, 100)
+
 
 def text_checks(completion: str, target_language: str | None, think_prefilled: bool, require_boxed: bool,
                 finish_reason: str | None) -> dict[str, Any]:
@@ -31,8 +37,5 @@ def text_checks(completion: str, target_language: str | None, think_prefilled: b
 
 def text_checks_batch(items: list[tuple[str, str | None, bool, bool, str | None]]) -> list[dict[str, Any]]:
     """One worker task: many samples per call, so process start-up and pickling are paid per batch."""
-    # A trace's checks make thousands of short-lived containers (match tuples, runs, lists) and no cycles
-    # worth collecting, while the worker's caches grow long-lived: at the default threshold (700) the
-    # collector runs every few hundred allocations, 3-4% of a worker's CPU. This process only runs checks.
-    gc.set_threshold(50_000, 20, 100)
+    gc.set_threshold(*RARE_COLLECTIONS)  # this process only runs checks
     return [text_checks(*item) for item in items]

@@ -27,7 +27,7 @@ import pyarrow as pa
 from tqdm import tqdm
 
 from .minhash import band_keys, candidate_pairs, signature
-from .ngrams import jaccard, ngram_hashes, normalized, words
+from .ngrams import jaccard, ngram_hashes, words
 
 
 @dataclass
@@ -63,10 +63,10 @@ def benchmark_index(options: DecontaminateOptions) -> tuple[dict[int, str], dict
     return index, status
 
 
-def _contaminated(prompts: list[tuple], index: dict[int, str], n: int) -> dict[str, tuple]:
+def _contaminated(prompts: list[tuple], words_of: list[list[str]], index: dict[int, str], n: int) -> dict[str, tuple]:
     found = {}
-    for pid, problem, _ in tqdm(prompts, desc="benchmark overlap", unit="prompt", file=sys.stderr, mininterval=2):
-        tokens = words(problem)
+    for (pid, _, _), tokens in tqdm(zip(prompts, words_of), total=len(prompts), desc="benchmark overlap", unit="prompt",
+                                    file=sys.stderr, mininterval=2):
         hits = [h for h in ngram_hashes(tokens, n) if h in index] if len(tokens) >= n else []
         if hits:
             found[pid] = ("contaminated", index[hits[0]], len(hits), _first_shared(tokens, hits[0], n))
@@ -80,22 +80,22 @@ def _first_shared(tokens: list[str], target: int, n: int) -> str:
     return ""
 
 
-def _duplicates(prompts: list[tuple], flagged: dict[str, tuple], threshold: float) -> dict[str, tuple]:
+def _duplicates(prompts: list[tuple], words_of: list[list[str]], flagged: dict[str, tuple],
+                threshold: float) -> dict[str, tuple]:
     """Exact, then near duplicates among prompts not yet flagged; the first in ingest order is kept."""
     found: dict[str, tuple] = {}
     keeper: dict[str, str] = {}
-    remaining = []
-    for pid, problem, _ in prompts:  # prompts come in ingest order
+    ids, tokens = [], []
+    for (pid, _, _), prompt_words in zip(prompts, words_of):  # prompts come in ingest order
         if pid in flagged:
             continue
-        key = normalized(problem)
+        key = " ".join(prompt_words)  # ngrams.normalized
         if key in keeper:
             found[pid] = ("exact_duplicate", keeper[key], 1.0, "")
         else:
             keeper[key] = pid
-            remaining.append((pid, problem))
-    ids = [pid for pid, _ in remaining]
-    tokens = [words(problem) for _, problem in remaining]
+            ids.append(pid)
+            tokens.append(prompt_words)
     keys = np.stack([band_keys(signature(t)) for t in tqdm(tokens, desc="near duplicates", unit="prompt", file=sys.stderr,
                                                          mininterval=2)]) if tokens else np.zeros((0, 25), np.uint64)
     parent = list(range(len(ids)))  # union-find over positions; a lower position is earlier in ingest order
@@ -125,8 +125,9 @@ def run_decontaminate(con: Any, options: DecontaminateOptions) -> dict[str, Any]
     index, status = benchmark_index(options)
     print(f"[curation] decontaminate: {len(prompts):,} prompts against {len(index):,} benchmark {options.ngram}-grams "
           f"({'; '.join(f'{k} {v}' for k, v in status.items())})", file=sys.stderr)
-    flags = _contaminated(prompts, index, options.ngram)
-    flags.update(_duplicates(prompts, flags, options.near_duplicate))
+    words_of = [words(problem) for _, problem, _ in prompts]  # once: both checks read them
+    flags = _contaminated(prompts, words_of, index, options.ngram)
+    flags.update(_duplicates(prompts, words_of, flags, options.near_duplicate))
     table = pa.table({
         "prompt_id": list(flags), "flag": [f[0] for f in flags.values()], "detail": [f[1] for f in flags.values()],
         "score": [float(f[2]) for f in flags.values()], "evidence": [f[3] for f in flags.values()],

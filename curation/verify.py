@@ -26,6 +26,7 @@ new sample source, or a verifier upgrade) continues where it stopped.
 """
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -47,7 +48,7 @@ from evals.verifiers import VERIFIER_VERSION, Verdict, VerifierPool, split_answe
 from evals.verifiers.answer_region import sample_for_verifier
 from evals.verifiers.registry import is_rule_based, kind_of
 
-from .checks import text_checks_batch
+from .checks import RARE_COLLECTIONS, text_checks_batch
 from .verdicts import CHECKS_VERSION, VERDICTS, policies, policy
 
 TASK_SIZE = 64  # samples per worker task
@@ -265,6 +266,8 @@ def verify(ws: Any, con: Any, options: VerifyOptions) -> dict[str, Any]:
     verifier = Verifier(options)
     bar = tqdm(total=total, desc="verify", unit="sample", file=sys.stderr)
     done, signalled, in_flight = 0, 0, []
+    threshold = gc.get_threshold()
+    gc.set_threshold(*RARE_COLLECTIONS)
     try:
         for rows in _pending(con, params, options.batch_size):
             rows = rows[: total - done]
@@ -278,6 +281,7 @@ def verify(ws: Any, con: Any, options: VerifyOptions) -> dict[str, Any]:
         for batch in in_flight:
             signalled += _commit(writer, verifier, *batch)
     finally:
+        gc.set_threshold(*threshold)
         bar.close()
         verifier.close()
         writer.close()

@@ -141,6 +141,14 @@ def identify(text: str) -> dict[str, float]:
     return scores
 
 
+@lru_cache(maxsize=65536)
+def _reading(text: str) -> tuple[dict[str, float], bool, str | None]:
+    """identify(text), whether its likeliest language reaches MIN_CONFIDENCE, and that language when it
+    is the only one given: what _languages asks of a run, found once per distinct run text."""
+    scores = identify(text)
+    return scores, max(scores.values(), default=0.0) >= MIN_CONFIDENCE, next(iter(scores)) if len(scores) == 1 else None
+
+
 def _context(texts: list[str], budget: int = CONTEXT_CHARS) -> str:
     """Text of runs (their texts, in order) spread evenly over the trace, about ``budget`` characters, to
     identify the trace."""
@@ -175,11 +183,11 @@ def _languages(counts: TokenCount) -> list[tuple[Run, str]]:
         elif len(run.words) < MIN_RUN_WORDS:  # too short to identify
             lang = fallback[run.script]
         else:
-            scores = identify(text)
-            if max(scores.values(), default=0.0) < MIN_CONFIDENCE:
+            scores, sure, sole = _reading(text)
+            if not sure:
                 lang = fallback[run.script]  # the model cannot tell (its top guess for "To convert to base" is Russian at 0.08)
-            elif len(scores) == 1:
-                lang = next(iter(scores))
+            elif sole is not None:
+                lang = sole
             else:
                 weight = weights[run.script]
                 lang = max(scores, key=lambda lg: scores[lg] * weight.get(lg, PRIOR_FLOOR))

@@ -96,7 +96,7 @@ def lower_if_shouting(text: str) -> str:
     default): a text in capitals, or longer than 5 characters with more than 80% of its ASCII letters
     capitals, is lower-cased (else the model reads it as Japanese). The detector counts with two regex
     lists of single letters; here bytes.translate counts them in C, 20x faster on a trace's 2,000-character
-    context (UTF-8 never puts an ASCII byte inside another character; test_language_units pins the rule)."""
+    context (UTF-8 never puts an ASCII byte inside another character; test_signal_fast_paths pins the rule)."""
     if text.isupper():
         return text.lower()
     data = text.encode("utf-8", "surrogatepass")

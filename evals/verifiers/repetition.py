@@ -47,7 +47,7 @@ def tokenize(text: str) -> list[str]:
     return (_ASCII_TOKENS if text.isascii() else _TOKENS).findall(text)
 
 
-def _codes(tokens: list[str]) -> tuple[np.ndarray, int]:
+def _codes(tokens: list[str] | list[bytes]) -> tuple[np.ndarray, int]:
     """An integer per token (equal tokens, equal integers: 0, 1, 2 ... in order of first appearance) and
     the number of distinct tokens. One pass of dict lookups gives each token the position of its first
     appearance; a table turns those positions into 0, 1, 2 ..."""
@@ -72,18 +72,14 @@ def _ascii_codes(text: str) -> tuple[np.ndarray, int]:
     characters alone (by byte): only which tokens are equal matters to the measures. The words come
     from one bytes.split (in C), the positions of words and lone characters from numpy."""
     data = text.encode()
-    words = data.translate(_WORDS_ONLY).split()
-    first_seen: dict[bytes, int] = {}
-    first = np.fromiter(map(first_seen.setdefault, words, itertools.count()), dtype=np.int64, count=len(words))
-    rank = np.empty(len(words), dtype=np.int64)
-    rank[np.fromiter(first_seen.values(), dtype=np.int64, count=len(first_seen))] = np.arange(len(first_seen))
+    word_codes, distinct_words = _codes(data.translate(_WORDS_ONLY).split())
     flags = np.frombuffer(data.translate(_WORD_FLAG), dtype=np.int8)
     word_starts = np.flatnonzero(np.diff(flags, prepend=np.int8(0)) == 1)
     alone_at = np.flatnonzero(np.frombuffer(data.translate(_ALONE_FLAG), dtype=np.int8))
     alone_chars, alone_codes = np.unique(np.frombuffer(data, dtype=np.uint8)[alone_at], return_inverse=True)
     order = np.argsort(np.concatenate([word_starts, alone_at]))
-    codes = np.concatenate([rank[first], alone_codes.reshape(-1) + len(first_seen)])[order]
-    return codes, len(first_seen) + len(alone_chars)
+    codes = np.concatenate([word_codes, alone_codes.reshape(-1) + distinct_words])[order]
+    return codes, distinct_words + len(alone_chars)
 
 
 def ngram_repetition_rate(tokens: list[str], n: int = NGRAM) -> float:

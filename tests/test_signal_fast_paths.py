@@ -213,7 +213,7 @@ def test_ascii_word_count_counts_the_words_of_the_rule():
     a table that took "'" for a word character would join "don't" into one word and fail)."""
     for text in ASCII_PROBES + ["", "_", "a", "a b", " a", "a ", "don't", "x1_y2 z", "\x7f\x00a\x00"]:
         assert text_tokens.word_count(text) == len(text_tokens._WORD.findall(text)), repr(text)
-    wrong = bytearray(text_tokens._WORD_MARKS)
+    wrong = bytearray(text_tokens.ASCII_WORD_MARKS)
     wrong[ord("'")] = ord("1")
     marks = "don't stop".encode().translate(bytes(wrong))
     assert marks.count(b"01") + marks.startswith(b"1") != len(text_tokens._WORD.findall("don't stop"))

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from .text_tokens import ASCII_WORD_MARKS
 from .verdict import SIGNALS_VERSION, Verdict
 
 _TOKENS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]|\w+|[^\w\s]")
@@ -61,9 +62,8 @@ def _codes(tokens: list[str] | list[bytes]) -> tuple[np.ndarray, int]:
 # The token codes of an ASCII text without a string per token (the regex's list and its dict pass were
 # two thirds of repetition's time): an ASCII character is a word character (\w: letters, digits, _), a
 # space (\s as str.isspace: \t \n \v \f \r, \x1c-\x1f, space) or a token alone (everything else).
-_ASCII_KIND = [2 if chr(i).isalnum() or i == 95 else 0 if chr(i).isspace() else 1 for i in range(128)]
+_ASCII_KIND = [2 if ASCII_WORD_MARKS[i] == ord("1") else 0 if chr(i).isspace() else 1 for i in range(128)]
 _WORDS_ONLY = bytes(32 if kind != 2 else i for i, kind in enumerate(_ASCII_KIND)) + b" " * 128  # split() finds the words
-_WORD_FLAG = bytes(int(kind == 2) for kind in _ASCII_KIND) + bytes(128)
 _ALONE_FLAG = bytes(int(kind == 1) for kind in _ASCII_KIND) + bytes(128)
 
 
@@ -73,8 +73,8 @@ def _ascii_codes(text: str) -> tuple[np.ndarray, int]:
     from one bytes.split (in C), the positions of words and lone characters from numpy."""
     data = text.encode()
     word_codes, distinct_words = _codes(data.translate(_WORDS_ONLY).split())
-    flags = np.frombuffer(data.translate(_WORD_FLAG), dtype=np.int8)
-    word_starts = np.flatnonzero(np.diff(flags, prepend=np.int8(0)) == 1)
+    marks = np.frombuffer(data.translate(ASCII_WORD_MARKS), dtype=np.int8)  # b"1" a word character, b"0" not
+    word_starts = np.flatnonzero(np.diff(marks, prepend=np.int8(ord("0"))) == 1)
     alone_at = np.flatnonzero(np.frombuffer(data.translate(_ALONE_FLAG), dtype=np.int8))
     alone_chars, alone_codes = np.unique(np.frombuffer(data, dtype=np.uint8)[alone_at], return_inverse=True)
     order = np.argsort(np.concatenate([word_starts, alone_at]))

@@ -119,14 +119,14 @@ def script_of(char: str) -> str:
 _WORD = re.compile(r"\w+")
 # An ASCII text's bytes as b"1" (a word character: \w of ASCII, [A-Za-z0-9_]) or b"0": its words, the runs
 # of b"1", are counted in C by bytes.count, 10x faster than a regex's list of them on a whole paragraph.
-_WORD_MARKS = bytes(49 if chr(i).isascii() and (chr(i).isalnum() or chr(i) == "_") else 48 for i in range(256))
+ASCII_WORD_MARKS = bytes(49 if chr(i).isascii() and (chr(i).isalnum() or chr(i) == "_") else 48 for i in range(256))
 
 
 def word_count(text: str) -> int:
     """Words of any kind in ``text`` (a token of a script without spaces counts its letters over
     LETTERS_PER_WORD)."""
     if text.isascii():  # most math and code spans: one word a token
-        marks = text.encode().translate(_WORD_MARKS)
+        marks = text.encode().translate(ASCII_WORD_MARKS)
         return marks.count(b"01") + marks.startswith(b"1")
     return round(sum(1 if t.isascii() or not (c := _first_letter(t)) or script_of(c) not in CHAR_SCRIPTS
                      else sum(ch.isalpha() for ch in t) / LETTERS_PER_WORD[script_of(c)]

@@ -144,8 +144,9 @@ def identify(text: str) -> dict[str, float]:
 @lru_cache(maxsize=65536)
 def _reading(text: str) -> tuple[dict[str, float], bool, str | None]:
     """identify(text), whether its likeliest language reaches MIN_CONFIDENCE, and that language when it
-    is the only one given: what _languages asks of a run, found once per distinct run text."""
-    scores = identify(text)
+    is the only one given: what _languages asks of a run, found once per distinct run text. The run texts
+    are cached here only (identify's own cache keeps the traces' contexts and other callers' texts)."""
+    scores = identify.__wrapped__(text)
     return scores, max(scores.values(), default=0.0) >= MIN_CONFIDENCE, next(iter(scores)) if len(scores) == 1 else None
 
 
